@@ -1,0 +1,132 @@
+"""The ``curiosa`` command: games, rollouts, training and evaluation of multi-turn agents."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Sequence
+
+
+def _cmd_games(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from curiosa import envs
+
+    table = Table(title="curiosa games")
+    for col in ("game", "max turns", "train tasks", "test tasks"):
+        table.add_column(col, justify="left" if col == "game" else "right")
+    for name in envs.names():
+        cls = envs.env_class(name)
+        table.add_row(name, str(cls.max_turns), str(len(envs.load_tasks(name, "train"))), str(len(envs.load_tasks(name, "test"))))
+    Console().print(table)
+    return 0
+
+
+def _cmd_play(args: argparse.Namespace) -> int:
+    from curiosa.play import play
+
+    env_kwargs = {}
+    if args.simulator == "llm":
+        if not (args.base_url and args.model):
+            raise ValueError("--simulator llm needs --base-url and --model")
+        env_kwargs = {"simulator": "llm", "endpoint": {"base_url": args.base_url, "model": args.model,
+                                                       "api_key_env": args.api_key_env}}
+    play(args.game, task_id=args.task, split=args.split, seed=args.seed, policy=args.policy, env_kwargs=env_kwargs)
+    return 0
+
+
+TABLE_BEGIN, TABLE_END = "<!-- begin policy table -->", "<!-- end policy table -->"
+
+
+def write_block(path: Path, block: str, *, title: str) -> None:
+    """Replace the marked block of a Markdown file (keeping the prose around it), or start the file."""
+    begin, end = block.splitlines()[0], block.splitlines()[-1]
+    text = path.read_text() if path.exists() else ""
+    if begin in text and end in text:
+        text = text[: text.index(begin)] + block + text[text.index(end) + len(end):]
+    else:
+        text = (text.rstrip() + "\n\n" if text.strip() else f"{title}\n\n") + block + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def _cmd_policies(args: argparse.Namespace) -> int:
+    from curiosa import envs
+    from curiosa.policies import games as policy_games
+    from curiosa.policies.table import policy_table, to_markdown
+
+    games = args.games or [g for g in envs.names() if g in policy_games()]
+    start = time.perf_counter()
+    rows = policy_table(games, args.kinds, split=args.split, limit=args.limit, seed=args.seed, workers=args.workers)
+    elapsed = time.perf_counter() - start
+    table = to_markdown(rows)
+    print(table)
+    print(f"\n{len(rows)} rows in {elapsed:.1f}s")
+    if args.out:
+        scope = "every task" if args.limit is None else f"the first {args.limit} tasks"
+        command = f"curiosa policies --split {args.split}" + (f" --limit {args.limit}" if args.limit is not None else "")
+        block = (
+            f"{TABLE_BEGIN}\nOne episode per task on {scope} of the {args.split} split of each game, seed {args.seed}.\n"
+            f"Produced by `{command} --out {args.out}`.\n\n{table}\n{TABLE_END}"
+        )
+        write_block(Path(args.out), block, title="# Scripted reference policies")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from curiosa import __version__
+    from curiosa.policies.base import KINDS
+
+    parser = argparse.ArgumentParser(prog="curiosa", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"curiosa {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("games", help="list the games and their task counts")
+    p.set_defaults(func=_cmd_games)
+
+    p = sub.add_parser("play", help="play a game in the terminal (or watch a scripted policy play it)")
+    p.add_argument("game", help="game name, see `curiosa games`")
+    p.add_argument("--task", help="task id, e.g. wordle-test-00003 (default: drawn from --split by --seed)")
+    p.add_argument("--split", default="test", choices=["train", "test"], help="split to draw a task from")
+    p.add_argument("--seed", type=int, default=0, help="seed of the task draw and of the game's randomness")
+    p.add_argument("--policy", choices=KINDS, help="let this scripted policy play instead of you")
+    p.add_argument("--simulator", default="offline", choices=["offline", "llm"],
+                   help="dialogue games: who plays the environment side")
+    p.add_argument("--base-url", help="with --simulator llm: OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1")
+    p.add_argument("--model", help="with --simulator llm: model name at that endpoint")
+    p.add_argument("--api-key-env", default="OPENAI_API_KEY", help="environment variable holding the API key")
+    p.set_defaults(func=_cmd_play)
+
+    p = sub.add_parser("policies", help="measure the scripted policies and print (or write) the reference table")
+    p.add_argument("--games", nargs="+", help="games to measure (default: all with scripted policies)")
+    p.add_argument("--kinds", nargs="+", default=["random", "heuristic", "expert"], choices=KINDS)
+    p.add_argument("--split", default="test", choices=["train", "test"])
+    p.add_argument("--limit", type=int, help="at most this many tasks per game (default: all)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--workers", type=int, default=1, help="processes to use")
+    p.add_argument("--out", help="also write the table as Markdown to this file")
+    p.set_defaults(func=_cmd_policies)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except (KeyError, ValueError) as err:
+        if os.environ.get("CURIOSA_DEBUG"):
+            raise
+        message = err.args[0] if isinstance(err, KeyError) and err.args else err
+        parser.exit(2, f"curiosa {args.command}: error: {message}\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

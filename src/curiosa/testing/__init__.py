@@ -1,0 +1,1 @@
+"""Helpers for testing code that uses curiosa (and curiosa's own tests)."""
