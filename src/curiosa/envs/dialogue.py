@@ -77,6 +77,10 @@ class DialogueEnv(TextGameEnv):
         """What the judge decides about this move (did it win, does it end the game)."""
         raise NotImplementedError
 
+    def llm_feedback(self, move: str, label: str) -> dict[str, Any]:
+        """Game-specific feedback fields for a move played in LLM mode, from the judge's label."""
+        return {}
+
     # ----------------------------------------------------------------- mechanics
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
         self.history = []

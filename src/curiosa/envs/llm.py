@@ -46,12 +46,13 @@ def judge(env: "DialogueEnv", move: str) -> tuple[bool, bool, str]:
 def llm_play(env: "DialogueEnv", move: str) -> Outcome:
     """One move of a game whose environment side is played by an LLM."""
     done, success, label = judge(env, move)
+    extra = env.llm_feedback(move, label)
     if done:
         text = WIN_MESSAGE if success else LOSS_MESSAGE
-        return Outcome(text, feedback={"reply": text, "judge": label}, done=True, success=success)
+        return Outcome(text, feedback={**extra, "reply": text, "judge": label}, done=True, success=success)
     messages = [{"role": "system", "content": env.llm_simulator_prompt()}]
     for past_move, past_reply in env.history:
         messages += [{"role": "user", "content": past_move}, {"role": "assistant", "content": past_reply}]
     messages.append({"role": "user", "content": move})
     reply = _client(env).complete(messages, extract=env.llm_extract_reply, what=f"{env.group} simulator")
-    return Outcome(reply, feedback={"reply": reply, "judge": label})
+    return Outcome(reply, feedback={**extra, "reply": reply, "judge": label})

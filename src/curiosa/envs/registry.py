@@ -18,6 +18,10 @@ _BUILTIN: dict[str, str] = {
     "minesweeper": "curiosa.envs.minesweeper:MinesweeperEnv",
     "cellular_automata": "curiosa.envs.cellular_automata:CellularAutomataEnv",
     "bandit_best_arm": "curiosa.envs.bandit_best_arm:BanditBestArmEnv",
+    "twenty_questions": "curiosa.envs.twenty_questions:TwentyQuestionsEnv",
+    "guess_my_city": "curiosa.envs.guess_my_city:GuessMyCityEnv",
+    "customer_service": "curiosa.envs.customer_service:CustomerServiceEnv",
+    "murder_mystery": "curiosa.envs.murder_mystery:MurderMysteryEnv",
 }
 _REGISTERED: dict[str, type[TextGameEnv]] = {}
 

@@ -15,6 +15,10 @@ _BUILTIN: dict[str, str] = {
     "minesweeper": "curiosa.policies.minesweeper:MinesweeperPolicy",
     "cellular_automata": "curiosa.policies.cellular_automata:CellularAutomataPolicy",
     "bandit_best_arm": "curiosa.policies.bandit_best_arm:BanditBestArmPolicy",
+    "twenty_questions": "curiosa.policies.twenty_questions:TwentyQuestionsPolicy",
+    "guess_my_city": "curiosa.policies.guess_my_city:GuessMyCityPolicy",
+    "customer_service": "curiosa.policies.customer_service:CustomerServicePolicy",
+    "murder_mystery": "curiosa.policies.murder_mystery:MurderMysteryPolicy",
 }
 
 

@@ -1,0 +1,466 @@
+"""The case generator of murder_mystery: tables of names, places, items and clue templates.
+
+Every case is built from ``stable_rng("murder_mystery", "case", index)`` alone, so it is the same on
+every machine. A case holds one killer among 3-6 suspects. Each suspect claims to have been somewhere
+between nine and ten, and the claim names how to check it:
+
+* ``search``: something left at the claimed place (search the place);
+* ``item``: an item that records the claim (examine the item: camera, sketchbook...);
+* ``witness``: another suspect who was there too (ask that suspect about the claimant).
+
+Checking an innocent's claim yields "This confirms X's alibi."; checking the killer's yields "This
+contradicts X's alibi." Some cases add shortcuts (the weapon carries a trace of the killer, or the
+killer dropped something beside the body) and red herrings (motives, innocent suspects with motives,
+harmless suspicious finds). Every clue sentence ends with one of the fixed forms read back by
+:func:`curiosa.envs.murder_mystery.read_evidence`.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from curiosa.envs.task import stable_rng
+
+GROUP = "murder_mystery"
+
+# --------------------------------------------------------------------------- settings
+SETTINGS: list[dict[str, Any]] = [
+    {"name": "Blackwood Manor", "role": "the owner of Blackwood Manor", "staff": "a maid",
+     "places": ["library", "study", "conservatory", "billiard room", "kitchen", "ballroom", "dining room",
+                "drawing room", "wine cellar", "gallery", "rose garden", "gun room"]},
+    {"name": "the Royal Lyceum Theatre", "role": "the director of the Royal Lyceum Theatre", "staff": "a stagehand",
+     "places": ["stage", "dressing room", "green room", "box office", "orchestra pit", "prop room",
+                "upper balcony", "foyer", "rehearsal hall", "wardrobe room"]},
+    {"name": "the Grand Meridian Hotel", "role": "the owner of the Grand Meridian Hotel", "staff": "a waiter",
+     "places": ["lobby", "cocktail bar", "restaurant", "ballroom", "roof terrace", "laundry room",
+                "manager's office", "spa", "reading room", "hotel kitchen"]},
+    {"name": "the SS Aurora", "role": "a shipping magnate travelling aboard the SS Aurora", "staff": "a steward",
+     "places": ["bridge", "engine room", "dining saloon", "promenade deck", "captain's cabin", "galley",
+                "smoking room", "cargo hold", "chart room", "ship's chapel"]},
+    {"name": "the Harcourt Museum", "role": "the director of the Harcourt Museum", "staff": "a night guard",
+     "places": ["Egyptian hall", "archive", "curator's office", "gift shop", "sculpture gallery",
+                "restoration workshop", "loading dock", "museum cafe", "map room"]},
+    {"name": "the Northern Night Express", "role": "a banker travelling on the Northern Night Express",
+     "staff": "the attendant",
+     "places": ["dining car", "sleeping car", "luggage van", "observation car", "guard's van", "lounge car",
+                "mail car", "kitchen car"]},
+    {"name": "St Aldric's College", "role": "the Master of St Aldric's College", "staff": "a porter",
+     "places": ["college library", "senior common room", "chapel", "chemistry laboratory", "dining hall",
+                "quad", "porter's lodge", "master's study", "music room"]},
+    {"name": "Eagle Crest Lodge", "role": "the owner of Eagle Crest Lodge", "staff": "a housekeeper",
+     "places": ["great hall", "ski room", "sauna", "lodge kitchen", "games room", "observation deck",
+                "boot room", "cellar", "trophy room"]},
+    {"name": "Castell Vineyard", "role": "the owner of Castell Vineyard", "staff": "a cellar hand",
+     "places": ["tasting room", "barrel cellar", "press house", "terrace", "greenhouse", "estate office",
+                "olive grove", "bottling room"]},
+]
+ON_WORDS = frozenset({"stage", "bridge", "deck", "terrace", "balcony"})
+
+
+def preposition(place: str) -> str:
+    """'on' for decks, stages and terraces, 'in' otherwise."""
+    return "on" if place.split()[-1] in ON_WORDS else "in"
+
+
+# --------------------------------------------------------------------------- people
+MALE_FIRST = ["Arthur", "Bernard", "Cedric", "Douglas", "Edgar", "Felix", "Gilbert", "Harold", "Ivor", "Jasper",
+              "Kenneth", "Leonard", "Malcolm", "Nigel", "Oscar", "Percy", "Rupert", "Simon", "Theodore", "Victor",
+              "Walter", "Ambrose", "Basil", "Clement", "Desmond", "Frederick", "Gordon", "Hugo", "Lionel", "Rowan"]
+FEMALE_FIRST = ["Agatha", "Beatrice", "Clara", "Daphne", "Edith", "Flora", "Georgina", "Harriet", "Iris",
+                "Josephine", "Katherine", "Lydia", "Margaret", "Nora", "Ottoline", "Penelope", "Rosalind", "Sylvia",
+                "Theodora", "Ursula", "Vera", "Winifred", "Adela", "Cecily", "Dorothy", "Eleanor", "Frances",
+                "Imogen", "Louisa", "Mabel"]
+SURNAMES = ["Hale", "Ashdown", "Blackwell", "Carrington", "Delacroix", "Everett", "Fairfax", "Grantham",
+            "Hargreaves", "Ingram", "Jessop", "Kendrick", "Lockwood", "Merriweather", "Northcott", "Oakley",
+            "Pemberton", "Quincey", "Radcliffe", "Sinclair", "Thornbury", "Underwood", "Vance", "Whitlock",
+            "Yardley", "Abernethy", "Bellamy", "Crowther", "Dunmore", "Ellison", "Gresham", "Holloway", "Irving",
+            "Kingsley", "Langford", "Mortimer", "Nettleton", "Osborne", "Pryce", "Rutherford", "Stanhope",
+            "Templeton", "Vickers", "Wainwright", "Ainsley", "Beaumont", "Calloway", "Devereux", "Fenwick",
+            "Galloway", "Hartley", "Kilbride", "Lovell", "Marlowe", "Penrose", "Rowntree", "Sutcliffe",
+            "Tolliver", "Winslow", "Prescott"]
+VICTIM_MALE = ["Edmund", "Reginald", "Alistair", "Bartholomew", "Cornelius", "Montgomery", "Augustus", "Lucian"]
+VICTIM_FEMALE = ["Vivian", "Octavia", "Cordelia", "Genevieve", "Lavinia", "Seraphina", "Honoria", "Isadora"]
+VICTIM_SURNAMES = ["Ashcroft", "Blackmore", "Cavendish", "Drummond", "Fitzroy", "Harrington", "Montague",
+                   "Pennington", "Rothwell", "Sterling", "Vanderlyn", "Whitmore", "Ravenscroft", "Castellane",
+                   "Bellingham", "Thorne"]
+VICTIM_TITLES = {"m": ["Lord", "Mr"], "f": ["Lady", "Mrs", "Miss"]}
+
+# (occupation, forced title or None)
+OCCUPATIONS: list[tuple[str, str | None]] = [
+    ("a retired army officer", "Colonel"), ("a surgeon", "Dr"), ("a family doctor", "Dr"),
+    ("a professor of history", "Professor"), ("a professor of chemistry", "Professor"),
+    ("a sea captain", "Captain"), ("a vicar", "Reverend"),
+    ("a novelist", None), ("a stockbroker", None), ("a portrait painter", None), ("a wine merchant", None),
+    ("a jazz singer", None), ("a solicitor", None), ("a botanist", None), ("a chef", None),
+    ("a private secretary", None), ("a journalist", None), ("an antiques dealer", None),
+    ("a racing driver", None), ("an architect", None), ("a banker", None), ("a housekeeper", None),
+    ("a chauffeur", None), ("a gardener", None), ("a tennis champion", None), ("a music teacher", None),
+    ("a pilot", None), ("a jeweller", None), ("a fashion designer", None), ("a nurse", None),
+    ("a film star", None), ("an art critic", None),
+]
+PLAIN_TITLES = {"m": ["Mr"], "f": ["Mrs", "Ms", "Miss"]}
+PRONOUNS = {"m": {"he": "he", "him": "him", "his": "his"}, "f": {"he": "she", "him": "her", "his": "her"}}
+
+MOTIVES = [
+    "owed the victim a large gambling debt",
+    "had just been cut out of the victim's will",
+    "was being blackmailed by the victim",
+    "was about to be exposed by the victim as a fraud",
+    "had been ruined by the victim in a business deal",
+    "was about to be dismissed by the victim",
+    "stood to inherit a fortune on the victim's death",
+    "had been jilted by the victim only a week ago",
+    "had quarrelled bitterly with the victim over a stolen manuscript",
+    "blamed the victim for the ruin of {his} family",
+]
+DENIALS = ["I had nothing to do with this.", "I did not kill anyone.", "I only heard the news at ten.", "", ""]
+
+# --------------------------------------------------------------------------- items
+CAUSES = {
+    "blunt": "struck on the head with a heavy object",
+    "blade": "stabbed",
+    "poison": "poisoned",
+    "cord": "strangled",
+    "gun": "shot",
+}
+WEAPONS = {
+    "blunt": ["silver candlestick", "brass poker", "marble bust", "walking cane", "bronze statuette",
+              "glass paperweight", "cricket bat", "iron doorstop"],
+    "blade": ["kitchen knife", "letter opener", "ceremonial dagger", "garden shears", "carving knife",
+              "hunting knife", "straight razor"],
+    "poison": ["teacup", "wine glass", "sherry decanter", "medicine bottle", "sugar bowl", "coffee pot",
+               "hip flask"],
+    "cord": ["silk scarf", "curtain cord", "dressing gown belt", "length of rope", "leather belt", "necktie"],
+    "gun": ["revolver", "duelling pistol", "hunting rifle", "starting pistol", "derringer"],
+}
+WEAPON_KIND = {item: kind for kind, items in WEAPONS.items() for item in items}
+"""Public knowledge: which kind of death each weapon-like item can cause."""
+USE_MARKS = {
+    "blunt": "there is blood on its base",
+    "blade": "there is dried blood on the blade",
+    "poison": "it holds traces of poison",
+    "cord": "its fibres match the marks on the victim's neck",
+    "gun": "it has been fired once, and the bullet came from it",
+}
+LINKS = [
+    "a clear fingerprint on it matches {N}'s",
+    "a thread from {N}'s coat is caught on it",
+    "{N}'s monogrammed glove was wrapped around it",
+]
+SCENE_DROPS = [
+    "a monogrammed cufflink belonging to {N}",
+    "a glove embroidered with {N}'s initials",
+    "{N}'s fountain pen, its nib still wet",
+    "a button torn from {N}'s coat",
+    "{N}'s silver cigarette case",
+]
+MOTIVE_CARRIERS = ["victim's diary", "bundle of letters", "account ledger", "torn letter", "last will",
+                   "insurance policy"]
+FILLERS = ["umbrella", "gramophone", "picnic basket", "train timetable", "flower vase", "hat box", "chess set",
+           "birdcage"]
+
+# --------------------------------------------------------------------------- alibi templates
+SEARCH_ALIBIS = [
+    {"activity": "writing letters at the desk", "hint": "The letters are still on the desk there.",
+     "confirm": "On the desk lie three letters in {N}'s hand, each dated tonight and timed between nine and ten.",
+     "contradict": "The desk is bare: no letters, no ink, no sign that anyone wrote there tonight."},
+    {"activity": "playing patience", "hint": "The cards are still laid out there.",
+     "confirm": "A game of patience is still laid out, and {staff} says {N} sat over it from nine until ten.",
+     "contradict": "There are no playing cards anywhere, and {staff} who looked in at half past nine saw nobody."},
+    {"activity": "having a quiet drink", "hint": "My order is written in the order book there.",
+     "confirm": "The order book records drinks served to {N} at twenty past nine and at a quarter to ten.",
+     "contradict": "The order book records no order from {N} all evening."},
+    {"activity": "reading", "hint": "I left my novel and my spectacles there.",
+     "confirm": "{N}'s novel and spectacles lie on a chair, and {staff} saw {N} reading there at half past nine.",
+     "contradict": "There is no novel and no pair of spectacles, and {staff} who passed at half past nine "
+                   "found the place empty."},
+    {"activity": "working on a jigsaw puzzle", "hint": "The puzzle is still there, nearly finished.",
+     "confirm": "A nearly finished jigsaw puzzle covers a table, and {staff} says {N} worked on it from nine "
+                "until ten.",
+     "contradict": "There is no jigsaw puzzle anywhere, and nobody saw {N} there tonight."},
+    {"activity": "doing the crossword", "hint": "I wrote the time on the finished crossword and left it there.",
+     "confirm": "A finished crossword lies on a chair, signed by {N} and marked 'done at a quarter to ten'.",
+     "contradict": "There is no newspaper and no crossword anywhere, and {staff} says nobody sat there tonight."},
+]
+ITEM_ALIBIS = {
+    "camera": {"activity": "taking photographs", "hint": "The camera will prove it.",
+               "confirm": "The camera holds photographs of the {P} taken between nine and ten, and {N} appears "
+                          "in two of them.",
+               "contradict": "The camera holds no photographs taken after eight o'clock."},
+    "sketchbook": {"activity": "sketching", "hint": "My drawing is in the sketchbook, signed and timed.",
+                   "confirm": "The sketchbook holds a drawing of the {P}, signed by {N} and timed at half past "
+                              "nine.",
+                   "contradict": "The last drawing in the sketchbook is dated last week; nothing was drawn "
+                                 "tonight."},
+    "tape recorder": {"activity": "practising a speech", "hint": "I recorded it all on the tape recorder.",
+                      "confirm": "The tape holds forty minutes of {N} practising a speech, and a clock can be "
+                                 "heard striking half past nine.",
+                      "contradict": "The tape is blank, and the machine has not been used tonight."},
+    "guest register": {"activity": "resting", "hint": "I signed the guest register when I went in.",
+                       "confirm": "The guest register shows {N} signing in at the {P} at five to nine and out at "
+                                  "ten past ten.",
+                       "contradict": "The guest register has no entry for {N} tonight."},
+}
+WITNESS_ACTIVITIES = ["playing cards with {W}", "playing chess with {W}", "talking with {W}",
+                      "listening to the wireless with {W}", "looking at old photographs with {W}"]
+SUSPICIONS = [
+    "You find {N}'s muddy boots, still wet from the rain.",
+    "You find a half-burnt note in {N}'s handwriting, too charred to read.",
+    "You find a crumpled theatre ticket with {N}'s name on it.",
+    "You find a pawn ticket made out to {N}.",
+]
+
+# sentence forms read back by the policies (see curiosa.envs.murder_mystery.read_evidence)
+CONFIRM = "This confirms {N}'s alibi."
+CONTRADICT = "This contradicts {N}'s alibi."
+LINKED = "This links the {I} to {N}."
+PLACED = "This places {N} at the scene."
+MOTIVATED = "This gives {N} a motive."
+SUSPECTED = "This casts suspicion on {N}, but proves nothing."
+
+N_TRAIN, N_TEST = 1000, 200
+P_WEAPON_LINK = 0.4
+"""Chance that the weapon carries a trace of the killer."""
+P_SCENE_CLUE = 0.25
+"""Chance that the killer dropped something beside the body."""
+
+
+def _pick(rng: np.random.Generator, items: list[Any]) -> Any:
+    return items[int(rng.integers(len(items)))]
+
+
+def _sample(rng: np.random.Generator, items: list[Any], k: int) -> list[Any]:
+    return [items[i] for i in rng.permutation(len(items))[:k]]
+
+
+def display(s: dict[str, Any]) -> str:
+    return f"{s['title']} {s['last']}"
+
+
+def _people(rng: np.random.Generator, n: int) -> list[dict[str, Any]]:
+    lasts = _sample(rng, SURNAMES, n)
+    occupations = _sample(rng, OCCUPATIONS, n)
+    used_first: set[str] = set()
+    people = []
+    for last, (occupation, forced) in zip(lasts, occupations):
+        gender = "m" if rng.random() < 0.5 else "f"
+        pool = [f for f in (MALE_FIRST if gender == "m" else FEMALE_FIRST) if f not in used_first]
+        first = _pick(rng, pool)
+        used_first.add(first)
+        title = forced or _pick(rng, PLAIN_TITLES[gender])
+        people.append({"title": title, "first": first, "last": last, "gender": gender, "occupation": occupation})
+    return people
+
+
+def generate_case(index: int) -> dict[str, Any]:
+    """The hidden state of case ``index`` (JSON-serialisable)."""
+    rng = stable_rng(GROUP, "case", index)
+    setting = _pick(rng, SETTINGS)
+    staff = setting["staff"]
+    n = int(rng.integers(3, 7))
+    suspects = _people(rng, n)
+    names = [display(s) for s in suspects]
+    vg = "m" if rng.random() < 0.5 else "f"
+    victim = {"title": _pick(rng, VICTIM_TITLES[vg]), "first": _pick(rng, VICTIM_MALE if vg == "m" else VICTIM_FEMALE),
+              "last": _pick(rng, VICTIM_SURNAMES), "gender": vg, "role": setting["role"]}
+    culprit = int(rng.integers(n))
+    innocents = [i for i in range(n) if i != culprit]
+
+    # --- how each claim can be checked
+    order = [innocents[i] for i in rng.permutation(len(innocents))]
+    pairs: list[tuple[int, int]] = []
+    if len(order) >= 2 and rng.random() < 0.45:
+        pairs.append((order.pop(), order.pop()))
+        if len(order) >= 2 and rng.random() < 0.3:
+            pairs.append((order.pop(), order.pop()))
+    check: dict[int, str] = {}
+    for a, b in pairs:
+        check[a] = check[b] = "witness"
+    r = rng.random()
+    check[culprit] = "witness" if (r < 0.3 and order) else ("item" if r < 0.6 else "search")
+    n_items = int(check[culprit] == "item")
+    for i in order:
+        if n_items < 2 and rng.random() < 0.3:
+            check[i] = "item"
+            n_items += 1
+        else:
+            check[i] = "search"
+
+    # --- places: the scene plus one distinct claimed place per unpaired suspect and per pair
+    claim_groups: list[list[int]] = [[a, b] for a, b in pairs] + [[i] for i in [culprit] + order]
+    n_places = max(int(rng.integers(5, 8)), len(claim_groups) + 1)
+    places = _sample(rng, setting["places"], n_places)
+    scene = places[0]
+    claimed: dict[int, str] = {}
+    for group, place in zip(claim_groups, places[1:]):
+        for i in group:
+            claimed[i] = place
+
+    # --- statements and alibi clues
+    clues: list[dict[str, Any]] = []
+
+    def add(action: str, target: str, kind: str, suspect: int | None, text: str, about: str | None = None) -> None:
+        assert not any((c["action"], c["target"], c["about"]) == (action, target, about) for c in clues), index
+        who = names[suspect] if suspect is not None else None
+        cid = f"{kind}-{suspects[suspect]['last'].lower()}" if suspect is not None else kind
+        clues.append({"id": cid, "action": action, "target": target, "about": about, "kind": kind, "suspect": who,
+                      "text": text})
+
+    search_templates = _sample(rng, SEARCH_ALIBIS, len(SEARCH_ALIBIS))
+    item_names = _sample(rng, list(ITEM_ALIBIS), len(ITEM_ALIBIS))
+    witness_acts = _sample(rng, WITNESS_ACTIVITIES, len(WITNESS_ACTIVITIES))
+    alibi_items: list[str] = []
+    statements: dict[int, str] = {}
+    witness_for_culprit: int | None = None
+    checks: dict[int, str] = {}
+
+    def fill(text: str, who: int, place: str) -> str:
+        return text.format(N=names[who], P=place, staff=staff, Staff=staff[0].upper() + staff[1:])
+
+    for who in range(n):
+        place = claimed[who]
+        opening = f"I was {preposition(place)} the {place} from nine until ten"
+        verdict = CONTRADICT if who == culprit else CONFIRM
+        outcome = "contradict" if who == culprit else "confirm"
+        if check[who] == "search":
+            t = search_templates.pop()
+            statements[who] = f"{opening}, {t['activity']}. {t['hint']}"
+            add("search", place, outcome, who, fill(t[outcome], who, place) + " " + verdict.format(N=names[who]))
+            checks[who] = place
+        elif check[who] == "item":
+            item = item_names.pop()
+            t = ITEM_ALIBIS[item]
+            alibi_items.append(item)
+            statements[who] = f"{opening}, {t['activity']}. {t['hint']}"
+            add("examine", item, outcome, who, fill(t[outcome], who, place) + " " + verdict.format(N=names[who]))
+            checks[who] = item
+        elif who == culprit:
+            witness_for_culprit = _pick(rng, order)
+            act = witness_acts.pop().format(W=names[witness_for_culprit])
+            statements[who] = f"{opening}, {act}."
+            checks[who] = names[witness_for_culprit]
+    testimony: dict[int, dict[str, str]] = {i: {} for i in range(n)}
+    for a, b in pairs:
+        act = witness_acts.pop()
+        where = f"{preposition(claimed[a])} the {claimed[a]}"
+        for x, y in ((a, b), (b, a)):
+            statements[x] = f"I was {where} from nine until ten, {act.format(W=names[y])}."
+            add("question", names[x], "confirm", y, f'{names[x]} says about {names[y]}: "{names[y]} was with me '
+                f'{where} from nine until ten and never left the room." ' + CONFIRM.format(N=names[y]), names[y])
+            checks[x] = names[y]
+    if witness_for_culprit is not None:
+        w = witness_for_culprit
+        where = f"{preposition(claimed[w])} the {claimed[w]}"
+        add("question", names[w], "contradict", culprit,
+            f'{names[w]} says about {names[culprit]}: "I did not see {names[culprit]} at all between nine and ten; '
+            f'I was {where}." ' + CONTRADICT.format(N=names[culprit]), names[culprit])
+        where = f"{preposition(claimed[culprit])} the {claimed[culprit]}"
+        testimony[culprit][names[w]] = (f'{names[culprit]} says about {names[w]}: "{names[w]} was with me {where} '
+                                        'from nine until ten."')
+    for who in range(n):
+        denial = _pick(rng, DENIALS)
+        if denial:
+            statements[who] += " " + denial
+
+    # --- weapon, scene and red herrings
+    kind = _pick(rng, list(CAUSES))
+    weapons = _sample(rng, WEAPONS[kind], 2)
+    weapon = weapons[0]
+    items = [weapon] + alibi_items
+    use = USE_MARKS[kind]
+    if rng.random() < P_WEAPON_LINK:
+        link = _pick(rng, LINKS).format(N=names[culprit])
+        add("examine", weapon, "link", culprit, f"The {weapon} is the murder weapon: {use}, and {link}. "
+            + LINKED.format(I=weapon, N=names[culprit]))
+    else:
+        add("examine", weapon, "weapon", None,
+            f"The {weapon} is the murder weapon: {use}, but it has been wiped clean.")
+    extras: dict[str, str] = {}
+    if rng.random() < 0.5:
+        items.append(weapons[1])
+        extras[weapons[1]] = f"The {weapons[1]} is clean; it was not used in the murder."
+    if rng.random() < 0.3:
+        other = _pick(rng, [k for k in CAUSES if k != kind])
+        item = _pick(rng, WEAPONS[other])
+        items.append(item)
+        extras[item] = f"The {item} has not been used; it has nothing to do with the murder."
+    if rng.random() < 0.4:
+        filler = _pick(rng, FILLERS)
+        items.append(filler)
+        extras[filler] = f"The {filler} tells you nothing about the murder."
+    if rng.random() < P_SCENE_CLUE:
+        drop = _pick(rng, SCENE_DROPS).format(N=names[culprit])
+        add("search", scene, "scene", culprit, f"Beside the body you find {drop}. " + PLACED.format(N=names[culprit]))
+
+    motives: dict[int, str] = {}
+    motive_texts = _sample(rng, MOTIVES, n)
+    herrings = _sample(rng, innocents, int(rng.integers(1, min(2, len(innocents)) + 1)))
+    motivated = [culprit] + herrings
+    # innocents without motive evidence may still have a (hidden) motive
+    for i in range(n):
+        if i in motivated or rng.random() < 0.3:
+            motives[i] = motive_texts[i].format(his=PRONOUNS[suspects[i]["gender"]]["his"])
+    free = [p for p in places[1:] if not any(c["action"] == "search" and c["target"] == p for c in clues)]
+    free = _sample(rng, free, len(free))
+    carriers = _sample(rng, MOTIVE_CARRIERS, len(MOTIVE_CARRIERS))
+    for who in motivated:
+        if free and rng.random() < 0.5:
+            place = free.pop()
+            add("search", place, "motive", who, f"Tucked in a drawer you find papers showing that {names[who]} "
+                f"{motives[who]}. " + MOTIVATED.format(N=names[who]))
+        else:
+            carrier = carriers.pop()
+            items.append(carrier)
+            add("examine", carrier, "motive", who, f"The {carrier} shows that {names[who]} {motives[who]}. "
+                + MOTIVATED.format(N=names[who]))
+    if free and rng.random() < 0.5:
+        who = _pick(rng, list(range(n)))
+        add("search", free.pop(), "suspicion", who, _pick(rng, SUSPICIONS).format(N=names[who])
+            + " " + SUSPECTED.format(N=names[who]))
+
+    items = _sample(rng, items, len(items))
+    places = _sample(rng, places, len(places))
+    people = []
+    for i, s in enumerate(suspects):
+        people.append({**s, "name": names[i], "claimed_place": claimed[i], "check": check[i], "check_target": checks[i],
+                       "statement": statements[i], "testimony": testimony[i], "motive": motives.get(i)})
+    case = {
+        "setting": setting["name"], "staff": staff, "victim": victim, "cause": kind, "scene": scene,
+        "weapon": weapon, "culprit": names[culprit], "suspects": people, "places": places, "items": items,
+        "clues": clues, "extras": extras,
+    }
+    _check(case)
+    return case
+
+
+def _check(case: dict[str, Any]) -> None:
+    """Structural solvability: every innocent's claim is confirmed and the killer's contradicted."""
+    confirmed = {c["suspect"] for c in case["clues"] if c["kind"] == "confirm"}
+    contradicted = {c["suspect"] for c in case["clues"] if c["kind"] == "contradict"}
+    names = [s["name"] for s in case["suspects"]]
+    assert contradicted == {case["culprit"]}, case
+    assert confirmed == set(names) - {case["culprit"]}, case
+    assert len(set(case["items"])) == len(case["items"]) and len(set(case["places"])) == len(case["places"])
+    words = {w.lower() for p in case["places"] + case["items"] for w in p.replace("'", " ").split()}
+    for s in case["suspects"]:
+        assert s["last"].lower() not in words and s["first"].lower() not in words, s
+
+
+@lru_cache(maxsize=1)
+def case_pool() -> tuple[dict[str, Any], ...]:
+    """``N_TRAIN + N_TEST`` distinct cases, in generation order."""
+    seen: set[str] = set()
+    pool: list[dict[str, Any]] = []
+    index = 0
+    while len(pool) < N_TRAIN + N_TEST:
+        case = generate_case(index)
+        index += 1
+        key = json.dumps(case, sort_keys=True)
+        if key not in seen:
+            seen.add(key)
+            pool.append(case)
+    return tuple(pool)
