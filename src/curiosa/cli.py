@@ -7,7 +7,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 
 def _cmd_games(args: argparse.Namespace) -> int:
@@ -77,6 +77,67 @@ def _cmd_policies(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_config_command(sub: Any, name: str, help: str, config_path: str, func: Any) -> None:
+    """A subcommand driven by a config dataclass: --config FILE, then key=value overrides."""
+    p = sub.add_parser(name, help=help, description=help + " Settings: defaults, then --config FILE, then "
+                       "key=value overrides (dotted keys for sections, e.g. sampling.temperature=0.7). "
+                       "--show-config lists every setting with its meaning.")
+    p.add_argument("--config", help="YAML file of settings")
+    p.add_argument("--show-config", action="store_true", help="print every setting, its default and meaning, then exit")
+    p.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="settings that override the file's")
+    p.set_defaults(func=func, config_class=config_path)
+
+
+def _config_class(path: str) -> type:
+    import importlib
+
+    module, name = path.split(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _load(args: argparse.Namespace) -> Any:
+    from curiosa.config import describe, load_config
+
+    cls = _config_class(args.config_class)
+    if args.show_config:
+        for key, default, doc in describe(cls):
+            print(f"{key} = {default}\n    {doc}")
+        return None
+    return load_config(cls, args.config, args.overrides)
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    import json
+
+    from curiosa.rollout.generate import generate
+
+    config = _load(args)
+    if config is None:
+        return 0
+    print(json.dumps(generate(config), indent=2))
+    return 0
+
+
+def _cmd_bootstrap(args: argparse.Namespace) -> int:
+    from curiosa.models.bootstrap import bootstrap
+
+    config = _load(args)
+    if config is None:
+        return 0
+    print(f"model saved to {bootstrap(config)}")
+    return 0
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from curiosa.training.run import run_training
+
+    config = _load(args)
+    if config is None:
+        return 0
+    print(f"model saved to {run_training(args.kind, config)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from curiosa import __version__
     from curiosa.policies.base import KINDS
@@ -110,6 +171,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=1, help="processes to use")
     p.add_argument("--out", help="also write the table as Markdown to this file")
     p.set_defaults(func=_cmd_policies)
+
+    _add_config_command(sub, "bootstrap", "Build the embedded tiny default model (tokenizer, model, imitation training).",
+                        "curiosa.models.bootstrap:BootstrapConfig", _cmd_bootstrap)
+    _add_config_command(sub, "generate", "Play games with a model and append the trajectories to a JSON-lines file "
+                        "(rerunning the same command resumes).", "curiosa.rollout.generate:GenerateConfig", _cmd_generate)
+    p = sub.add_parser("train", help="multi-turn SFT, DPO or RPO on agent tokens only")
+    train_sub = p.add_subparsers(dest="kind", metavar="KIND", required=True)
+    for kind, what in (("sft", "supervised fine-tuning on successful trajectories"),
+                       ("dpo", "multi-turn DPO on preference pairs"),
+                       ("rpo", "multi-turn DPO + alpha * NLL of the chosen trajectory")):
+        _add_config_command(train_sub, kind, f"Train with {what}.", "curiosa.training.run:TrainJob", _cmd_train)
     return parser
 
 
@@ -121,7 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except (KeyError, ValueError) as err:
+    except (KeyError, ValueError, FileNotFoundError) as err:
         if os.environ.get("CURIOSA_DEBUG"):
             raise
         message = err.args[0] if isinstance(err, KeyError) and err.args else err

@@ -8,9 +8,10 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Union
 
-# A responder gets the request body and returns the reply text, or (HTTP status, error message),
-# or ("sleep", seconds) to stall the request (for timeout tests).
-Response = Union[str, tuple[int, str], tuple[str, float]]
+# A responder gets the request body and returns the reply text, or a dict with "content" and
+# optionally "finish_reason" and "usage", or (HTTP status, error message), or ("sleep", seconds) to
+# stall the request (for timeout tests).
+Response = Union[str, dict[str, Any], tuple[int, str], tuple[str, float]]
 Responder = Callable[[dict[str, Any]], Response]
 
 
@@ -38,16 +39,23 @@ class FakeOpenAIServer:
                     answer = "late"
                 if isinstance(answer, tuple):
                     return self._send(int(answer[0]), {"error": {"message": answer[1]}})
+                extra = answer if isinstance(answer, dict) else {"content": answer}
                 self._send(200, {
                     "id": f"chatcmpl-{len(outer.requests)}", "object": "chat.completion", "created": 0,
                     "model": body.get("model", "fake"),
-                    "choices": [{"index": 0, "finish_reason": "stop",
-                                 "message": {"role": "assistant", "content": answer}}],
-                    "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+                    "choices": [{"index": 0, "finish_reason": extra.get("finish_reason", "stop"),
+                                 "message": {"role": "assistant", "content": extra["content"]}}],
+                    "usage": extra.get("usage", {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}),
                 })
 
             def _send(self, status: int, payload: dict[str, Any]) -> None:
                 data = json.dumps(payload).encode()
+                try:
+                    self._write(status, data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a timeout test): nothing to report
+
+            def _write(self, status: int, data: bytes) -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))

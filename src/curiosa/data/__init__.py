@@ -1,0 +1,1 @@
+"""Trajectories to training data: exact token ids with agent-only masks, SFT sets, preference pairs."""

@@ -1,0 +1,1 @@
+"""Multi-turn rollouts: the batched engine, its backends and the trajectory store."""

@@ -1,0 +1,1 @@
+"""Training on agent tokens only: multi-turn SFT, DPO and RPO on one accelerate loop."""

@@ -1,0 +1,110 @@
+"""``curiosa train sft|dpo|rpo``: from trajectory files to a trained model directory."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from curiosa.data.encode import Encoder
+from curiosa.data.sets import DataConfig, PreferencePair, build_preference_pairs, build_sft_set, load_pairs, save_jsonl
+from curiosa.rollout.store import load_trajectories
+from curiosa.rollout.trajectory import Trajectory
+from curiosa.training.trainer import Example, Kind, TrainConfig, Trainer, make_accelerator
+
+
+@dataclass
+class TrainJob:
+    """A training run: starting model, data, selection rules and optimisation."""
+
+    model: str = "default"
+    """Starting model directory ('default': the embedded tiny model). It is also the DPO/RPO reference."""
+    data: list[str] = field(default_factory=list)
+    """Trajectory JSON-lines files (SFT rows and pairs are selected from them), or for dpo/rpo a
+    pairs file written by an earlier run (pairs.jsonl)."""
+    selection: DataConfig = field(default_factory=DataConfig)
+    """How SFT rows and preference pairs are selected."""
+    train: TrainConfig = field(default_factory=TrainConfig)
+    """Optimisation settings."""
+    dtype: str = "auto"
+    """Weights' dtype while training: auto (bf16 on capable GPUs, else float32), float32, bfloat16."""
+
+
+def sft_examples(rows: Sequence[Trajectory], encoder: Encoder) -> list[Example]:
+    out = []
+    for t in rows:
+        enc = encoder.encode(t)
+        out.append(Example(t.id, enc.input_ids, enc.agent_mask))
+    return out
+
+
+def pair_examples(pairs: Sequence[PreferencePair], encoder: Encoder) -> list[Example]:
+    out = []
+    for p in pairs:
+        c, r = encoder.encode(p.chosen), encoder.encode(p.rejected)
+        out.append(Example(p.id, c.input_ids, c.agent_mask, r.input_ids, r.agent_mask))
+    return out
+
+
+def _is_pairs_file(path: Path) -> bool:
+    with open(path, encoding="utf-8") as fh:
+        first = fh.readline()
+    try:
+        return isinstance(json.loads(first), dict) and "chosen" in json.loads(first)
+    except json.JSONDecodeError:
+        return False
+
+
+def prepare_examples(kind: Kind, job: TrainJob, tokenizer: Any, write: bool = True) -> tuple[list[Example], dict[str, Any]]:
+    """Select and encode the training examples; writes the selected set next to the outputs."""
+    if not job.data:
+        raise ValueError("no data: set data=[path/to/trajectories.jsonl, ...]")
+    paths = [Path(p) for p in job.data]
+    for p in paths:
+        if not p.is_file():
+            raise FileNotFoundError(f"data file {p} does not exist")
+    encoder = Encoder.for_tokenizer(tokenizer)
+    out = Path(job.train.output_dir)
+    if kind != "sft" and all(_is_pairs_file(p) for p in paths):
+        pairs = [pair for p in paths for pair in load_pairs(p)]
+        return pair_examples(pairs, encoder), {"pairs": len(pairs)}
+    trajectories = [t for p in paths for t in load_trajectories(p)]
+    lengths = None
+    if job.selection.max_tokens is not None:
+        lengths = {t.id: len(encoder.encode(t).input_ids) for t in trajectories}
+    if kind == "sft":
+        rows, stats = build_sft_set(trajectories, job.selection, lengths)
+        if write:
+            save_jsonl(rows, out / "sft_set.jsonl")
+        return sft_examples(rows, encoder), vars(stats)
+    pairs, stats = build_preference_pairs(trajectories, job.selection, lengths)
+    if write:
+        save_jsonl(pairs, out / "pairs.jsonl")
+    return pair_examples(pairs, encoder), vars(stats)
+
+
+def run_training(kind: Kind, job: TrainJob) -> Path:
+    """Train and return the final model directory (skipped when it already exists)."""
+    from curiosa.config import save_config
+    from curiosa.models.loading import load_model, load_tokenizer
+
+    path = job.model
+    if path == "default":
+        from curiosa.models.bootstrap import ensure_default_model
+
+        path = str(ensure_default_model())
+    final = Path(job.train.output_dir) / "model"
+    if (final / "DONE").is_file():
+        return final
+    accelerator = make_accelerator(job.train)
+    tokenizer = load_tokenizer(path)
+    examples, stats = prepare_examples(kind, job, tokenizer, write=accelerator.is_main_process)
+    if not examples:
+        raise ValueError(f"no {kind} examples could be selected from {', '.join(job.data)}: {stats}")
+    model = load_model(path, dtype=job.dtype, lora=job.train.lora, tokenizer=tokenizer, device="cpu")
+    trainer = Trainer(kind, job.train, model, examples, accelerator=accelerator, tokenizer=tokenizer)
+    if accelerator.is_main_process:
+        save_config(job, Path(job.train.output_dir) / "config.yaml")
+        (Path(job.train.output_dir) / "data_stats.json").write_text(json.dumps(stats, indent=2))
+    return trainer.train()

@@ -1,0 +1,86 @@
+import pytest
+
+from curiosa import envs, policies
+from curiosa.models.chat import ChatTokenizer
+from curiosa.rollout.backends.scripted import ScriptedBackend, policy_seed
+from curiosa.rollout.backends.transformers_backend import TransformersBackend
+from curiosa.rollout.engine import EngineConfig, RolloutEngine, make_jobs
+from curiosa.rollout.types import SamplingConfig
+
+QUIET = EngineConfig(max_concurrent=5, progress=False)
+
+
+def tasks(*games, n=3):
+    return [t for g in games for t in envs.load_tasks(g, "test")[:n]]
+
+
+def test_engine_plays_like_the_sequential_runner(tiny_tokenizer):
+    chat = ChatTokenizer(tiny_tokenizer)
+    jobs = make_jobs(tasks("wordle", "mastermind", "cellular_automata"), samples_per_task=2, seed=3)
+    trajectories = RolloutEngine(ScriptedBackend("expert", chat=chat), config=QUIET).run(jobs)
+    assert sorted(t.id for t in trajectories) == sorted(j.id for j in jobs)
+    by_id = {t.id: t for t in trajectories}
+    for job in jobs:
+        t = by_id[job.id]
+        policy = policies.scripted(job.task.group, "expert", seed=policy_seed(job.id))
+        ref = policies.run_episode(envs.make(job.task.group), policy,
+                                   seed=job.seed, task=job.task)
+        assert t.success == ref.success and t.num_turns == ref.num_turns
+        assert t.stop_reason == ("success" if ref.success else "turn_limit")
+        # exact ids: the incremental encoding equals encoding the finished conversation
+        enc = chat.encode(t.messages)
+        assert t.input_ids == enc.input_ids and t.agent_mask == enc.agent_mask
+        assert t.agent_mask.count(1) > 0 and t.policy["backend"] == "scripted"
+
+
+def test_unreadable_replies_are_resampled_then_fail(tiny_tokenizer):
+    chat = ChatTokenizer(tiny_tokenizer)
+    jobs = make_jobs(tasks("mastermind", n=6), samples_per_task=1)
+    engine = RolloutEngine(ScriptedBackend("expert", chat=chat, garble=0.3), config=QUIET)
+    trajectories = engine.run(jobs)
+    assert engine.stats["resamples"] > 0
+    assert sum(t.format_errors for t in trajectories) == engine.stats["resamples"] + sum(
+        t.stop_reason == "format_failure" for t in trajectories)
+    assert all(t.invalid_actions == 0 for t in trajectories), "garbled replies never reach the environment"
+    always_garbled = RolloutEngine(ScriptedBackend("expert", chat=chat, garble=1.0),
+                                   config=EngineConfig(max_resamples=2, progress=False)).run(jobs[:2])
+    for t in always_garbled:
+        assert t.stop_reason == "format_failure" and t.format_errors == 3 and not t.success
+        assert t.messages[-1]["role"] == "assistant"
+
+
+def test_text_backend_gives_trajectories_without_ids():
+    jobs = make_jobs(tasks("bandit_best_arm", n=2), samples_per_task=1)
+    trajectories = RolloutEngine(ScriptedBackend("expert"), config=QUIET).run(jobs)
+    assert all(t.input_ids is None and t.num_turns == 21 for t in trajectories)
+    # bandit trajectories are ranked by reward collected
+    assert all(t.score == float(t.success) + t.info["final_feedback"]["total_reward"] / 1000 for t in trajectories)
+
+
+def test_model_rollouts_are_deterministic_and_diverse(tiny_model, tiny_tokenizer):
+    jobs = make_jobs(tasks("wordle", "bandit_best_arm", n=2), samples_per_task=2)
+    sampling = SamplingConfig(temperature=1.0, max_new_tokens=12, seed=5)
+
+    def run():
+        engine = RolloutEngine(TransformersBackend(tiny_model, tiny_tokenizer), sampling,
+                               EngineConfig(max_concurrent=3, max_resamples=1, progress=False))
+        return sorted((t.id, tuple(t.input_ids)) for t in engine.run(jobs))
+
+    first = run()
+    assert first == run()
+    assert len({ids for _, ids in first}) == len(first)
+
+
+def test_system_prompt_is_prepended(tiny_tokenizer):
+    chat = ChatTokenizer(tiny_tokenizer)
+    engine = RolloutEngine(ScriptedBackend("expert", chat=chat),
+                           config=EngineConfig(system_prompt="You are a careful player.", progress=False))
+    (t,) = engine.run(make_jobs(tasks("cellular_automata", n=1), 1))
+    assert t.messages[0] == {"role": "system", "content": "You are a careful player."}
+    assert t.input_ids == ChatTokenizer(tiny_tokenizer).encode(t.messages).input_ids
+
+
+def test_duplicate_jobs_are_refused(tiny_tokenizer):
+    jobs = make_jobs(tasks("wordle", n=1), 1)
+    with pytest.raises(ValueError, match="listed twice"):
+        RolloutEngine(ScriptedBackend("expert"), config=QUIET).run(jobs + jobs)

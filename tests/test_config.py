@@ -1,0 +1,67 @@
+from dataclasses import dataclass, field
+from typing import Literal, Optional
+
+import pytest
+import yaml
+
+from curiosa.config import ConfigError, describe, field_docs, load_config, save_config
+
+
+@dataclass
+class Sampling:
+    temperature: float = 1.0
+    """Softmax temperature."""
+    min_p: Optional[float] = None
+    """Min-p cut-off, or none."""
+
+
+@dataclass
+class Job:
+    games: list[str] = field(default_factory=lambda: ["wordle"])
+    """Games to play."""
+    samples: int = 4
+    """Samples per task."""
+    split: Literal["train", "test"] = "train"
+    """Which split."""
+    sampling: Sampling = field(default_factory=Sampling)
+    """How to sample."""
+
+
+def test_defaults_file_and_overrides_layer(tmp_path):
+    path = tmp_path / "job.yaml"
+    path.write_text("samples: 8\nsampling:\n  temperature: 1.5\n")
+    cfg = load_config(Job, path, ["sampling.min_p=0.3", "games=[wordle, mastermind]", "split=test"])
+    assert cfg == Job(games=["wordle", "mastermind"], samples=8, split="test", sampling=Sampling(1.5, 0.3))
+
+
+def test_errors_name_the_problem(tmp_path):
+    with pytest.raises(ConfigError, match="unknown config key.*sampling.temp\\b"):
+        load_config(Job, None, ["sampling.temp=1"])
+    with pytest.raises(ConfigError, match="samples: expected an integer"):
+        load_config(Job, None, ["samples=many"])
+    with pytest.raises(ConfigError, match="split: 'dev' is not one of"):
+        load_config(Job, None, ["split=dev"])
+    with pytest.raises(ConfigError, match="not of the form key=value"):
+        load_config(Job, None, ["samples"])
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- a list\n")
+    with pytest.raises(ConfigError, match="bad.yaml must hold a mapping"):
+        load_config(Job, bad)
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_config(Job, tmp_path / "missing.yaml")
+
+
+def test_saved_config_has_docs_and_round_trips(tmp_path):
+    cfg = load_config(Job, None, ["samples=3", "sampling.min_p=0.1"])
+    path = tmp_path / "saved.yaml"
+    save_config(cfg, path)
+    text = path.read_text()
+    assert "# Samples per task." in text and "  # Min-p cut-off, or none." in text
+    assert yaml.safe_load(text)["sampling"]["min_p"] == 0.1
+    assert load_config(Job, path) == cfg
+
+
+def test_field_docs_and_describe():
+    assert field_docs(Job)["games"] == "Games to play."
+    rows = {key: doc for key, _, doc in describe(Job)}
+    assert rows["sampling.temperature"] == "Softmax temperature."

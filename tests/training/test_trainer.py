@@ -1,0 +1,108 @@
+import math
+
+import pytest
+import torch
+
+from curiosa.data.encode import Encoder
+from curiosa.data.sets import DataConfig, build_preference_pairs, build_sft_set
+from curiosa.models.loading import load_model
+from curiosa.training.packing import pack, sequence_logps
+from curiosa.training.run import pair_examples, sft_examples
+from curiosa.training.trainer import Example, TrainConfig, Trainer
+
+
+def config(tmp_path, **kw):
+    base = dict(output_dir=str(tmp_path / "out"), learning_rate=1e-3, batch_size=4, micro_batch_tokens=20_000,
+                save_every=0, warmup_ratio=0.0)
+    base.update(kw)
+    return TrainConfig(**base)
+
+
+@pytest.fixture()
+def model(model_dir):
+    return load_model(model_dir, dtype="float32", device="cpu")
+
+
+@pytest.fixture(scope="module")
+def pairs(trajectories):
+    pairs, _ = build_preference_pairs(trajectories, DataConfig(min_turn_gap=1))
+    assert len(pairs) >= 4
+    return pairs
+
+
+def grads(trainer):
+    return {n: p.grad.detach().clone() for n, p in trainer.model.named_parameters() if p.grad is not None}
+
+
+def test_dpo_loss_is_log2_at_step_0(tmp_path, model, tokenizer, pairs):
+    examples = pair_examples(pairs[:4], Encoder.for_tokenizer(tokenizer))
+    trainer = Trainer("dpo", config(tmp_path), model, examples)
+    trainer.compute_reference()
+    metrics = trainer.accumulate(list(range(4)))
+    assert metrics["dpo_loss"] == pytest.approx(math.log(2), abs=1e-5)
+    assert metrics["reward_margin"] == pytest.approx(0.0, abs=1e-5)
+
+
+def test_rpo_is_dpo_plus_alpha_nll_by_hand(tmp_path, model, tokenizer, pairs):
+    enc = Encoder.for_tokenizer(tokenizer)
+    (example,) = pair_examples(pairs[:1], enc)
+    beta, alpha = 0.3, 0.7
+    trainer = Trainer("rpo", config(tmp_path, beta=beta, alpha=alpha), model, [example])
+    trainer.reference = {example.id: (-50.0, -40.0)}  # a reference that differs from the policy
+    got = trainer.accumulate([0])
+    # by hand: token sums over the whole trajectory, token-mean NLL of the chosen one
+    with torch.no_grad():
+        (pc,), (nc,) = sequence_logps(trainer.model, pack([(example.ids, example.mask)]))
+        (pr,), _ = sequence_logps(trainer.model, pack([(example.rejected_ids, example.rejected_mask)]))
+    logits = beta * ((pc - -50.0) - (pr - -40.0))
+    dpo = -torch.nn.functional.logsigmoid(logits)
+    nll = -pc / nc
+    assert nc == sum(example.mask)
+    assert got["dpo_loss"] == pytest.approx(float(dpo), rel=1e-5)
+    assert got["loss"] == pytest.approx(float(dpo + alpha * nll), rel=1e-5)
+
+
+def test_environment_tokens_get_no_gradient_except_as_context(tmp_path, model, tokenizer, trajectories):
+    enc = Encoder.for_tokenizer(tokenizer)
+    rows, _ = build_sft_set(trajectories)
+    (example,) = sft_examples(rows[:1], enc)
+    # change the tokens of the final observation (after the last agent token): they are neither
+    # trained nor context for any agent token, so no gradient may change
+    last_agent = max(i for i, m in enumerate(example.mask) if m)
+    tail = len(example.ids) - last_agent - 1
+    assert tail > 3
+    changed = Example(example.id, example.ids[: last_agent + 1] + [5] * tail, example.mask)
+    trainer = Trainer("sft", config(tmp_path), model, [example, changed])
+    trainer.accumulate([0])
+    before = grads(trainer)
+    trainer.accumulate([1])
+    after = grads(trainer)
+    assert all(torch.equal(before[n], after[n]) for n in before)
+    # an environment token *before* an agent turn is context: the gradient does change
+    first_agent = example.mask.index(1)
+    context_changed = Example(example.id, [5] * first_agent + example.ids[first_agent:], example.mask)
+    trainer.examples.append(context_changed)
+    trainer.accumulate([2])
+    assert any(not torch.equal(before[n], g) for n, g in grads(trainer).items())
+
+
+@pytest.mark.parametrize("kind", ["sft", "rpo"])
+def test_batch_of_8_equals_2x4_accumulation(tmp_path, model, tokenizer, trajectories, pairs, kind):
+    enc = Encoder.for_tokenizer(tokenizer)
+    if kind == "sft":
+        rows, _ = build_sft_set(trajectories)
+        examples = sft_examples(rows[:8], enc)
+    else:
+        examples = pair_examples((pairs * 2)[:8], enc)
+    one = Trainer(kind, config(tmp_path, batch_size=8), model, examples)
+    if kind != "sft":
+        one.compute_reference()
+    one.accumulate(list(range(8)))
+    whole = grads(one)
+    budget = sum(e.tokens for e in examples[:4])  # forces micro-batches of about 4 examples
+    split = Trainer(kind, config(tmp_path, batch_size=8, micro_batch_tokens=budget), model, examples)
+    split.reference = one.reference
+    assert len(split._micro(list(range(8)))) >= 2
+    split.accumulate(list(range(8)))
+    for name, g in grads(split).items():
+        torch.testing.assert_close(g, whole[name], rtol=1e-4, atol=1e-6)
