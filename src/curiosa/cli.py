@@ -77,7 +77,7 @@ def _cmd_policies(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_config_command(sub: Any, name: str, help: str, config_path: str, func: Any) -> None:
+def _add_config_command(sub: Any, name: str, help: str, config_path: str, run: Any) -> None:
     """A subcommand driven by a config dataclass: --config FILE, then key=value overrides."""
     p = sub.add_parser(name, help=help, description=help + " Settings: defaults, then --config FILE, then "
                        "key=value overrides (dotted keys for sections, e.g. sampling.temperature=0.7). "
@@ -85,7 +85,7 @@ def _add_config_command(sub: Any, name: str, help: str, config_path: str, func: 
     p.add_argument("--config", help="YAML file of settings")
     p.add_argument("--show-config", action="store_true", help="print every setting, its default and meaning, then exit")
     p.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="settings that override the file's")
-    p.set_defaults(func=func, config_class=config_path)
+    p.set_defaults(func=_run_config_command, run=run, config_class=config_path)
 
 
 def _config_class(path: str) -> type:
@@ -95,47 +95,38 @@ def _config_class(path: str) -> type:
     return getattr(importlib.import_module(module), name)
 
 
-def _load(args: argparse.Namespace) -> Any:
+def _run_config_command(args: argparse.Namespace) -> int:
+    """Load the command's config (or list its settings), run it and print what it returns."""
+    import json
+
     from curiosa.config import describe, load_config
 
     cls = _config_class(args.config_class)
     if args.show_config:
         for key, default, doc in describe(cls):
             print(f"{key} = {default}\n    {doc}")
-        return None
-    return load_config(cls, args.config, args.overrides)
+        return 0
+    result = args.run(args, load_config(cls, args.config, args.overrides))
+    print(json.dumps(result, indent=2) if isinstance(result, dict) else result)
+    return 0
 
 
-def _cmd_generate(args: argparse.Namespace) -> int:
-    import json
-
+def _generate(args: argparse.Namespace, config: Any) -> Any:
     from curiosa.rollout.generate import generate
 
-    config = _load(args)
-    if config is None:
-        return 0
-    print(json.dumps(generate(config), indent=2))
-    return 0
+    return generate(config)
 
 
-def _cmd_bootstrap(args: argparse.Namespace) -> int:
+def _bootstrap(args: argparse.Namespace, config: Any) -> Any:
     from curiosa.models.bootstrap import bootstrap
 
-    config = _load(args)
-    if config is None:
-        return 0
-    print(f"model saved to {bootstrap(config)}")
-    return 0
+    return f"model saved to {bootstrap(config)}"
 
 
-def _cmd_train(args: argparse.Namespace) -> int:
+def _train(args: argparse.Namespace, config: Any) -> Any:
     from curiosa.training.run import run_training
 
-    config = _load(args)
-    if config is None:
-        return 0
-    print(f"model saved to {run_training(args.kind, config)}")
-    return 0
+    return f"model saved to {run_training(args.kind, config)}"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -173,15 +164,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_policies)
 
     _add_config_command(sub, "bootstrap", "Build the embedded tiny default model (tokenizer, model, imitation training).",
-                        "curiosa.models.bootstrap:BootstrapConfig", _cmd_bootstrap)
+                        "curiosa.models.bootstrap:BootstrapConfig", _bootstrap)
     _add_config_command(sub, "generate", "Play games with a model and append the trajectories to a JSON-lines file "
-                        "(rerunning the same command resumes).", "curiosa.rollout.generate:GenerateConfig", _cmd_generate)
+                        "(rerunning the same command resumes).", "curiosa.rollout.generate:GenerateConfig", _generate)
     p = sub.add_parser("train", help="multi-turn SFT, DPO or RPO on agent tokens only")
     train_sub = p.add_subparsers(dest="kind", metavar="KIND", required=True)
     for kind, what in (("sft", "supervised fine-tuning on successful trajectories"),
                        ("dpo", "multi-turn DPO on preference pairs"),
                        ("rpo", "multi-turn DPO + alpha * NLL of the chosen trajectory")):
-        _add_config_command(train_sub, kind, f"Train with {what}.", "curiosa.training.run:TrainJob", _cmd_train)
+        _add_config_command(train_sub, kind, f"Train with {what}.", "curiosa.training.run:TrainJob", _train)
     return parser
 
 

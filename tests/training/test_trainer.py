@@ -106,3 +106,12 @@ def test_batch_of_8_equals_2x4_accumulation(tmp_path, model, tokenizer, trajecto
     split.accumulate(list(range(8)))
     for name, g in grads(split).items():
         torch.testing.assert_close(g, whole[name], rtol=1e-4, atol=1e-6)
+
+
+def test_training_without_data_fails_before_building_anything(tmp_path):
+    from curiosa.training.run import TrainJob, run_training
+
+    with pytest.raises(ValueError, match="no data"):
+        run_training("sft", TrainJob(train=TrainConfig(output_dir=str(tmp_path))))
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        run_training("sft", TrainJob(data=[str(tmp_path / "none.jsonl")], train=TrainConfig(output_dir=str(tmp_path))))

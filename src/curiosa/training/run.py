@@ -56,14 +56,18 @@ def _is_pairs_file(path: Path) -> bool:
         return False
 
 
-def prepare_examples(kind: Kind, job: TrainJob, tokenizer: Any, write: bool = True) -> tuple[list[Example], dict[str, Any]]:
-    """Select and encode the training examples; writes the selected set next to the outputs."""
+def _check_data(job: TrainJob) -> None:
     if not job.data:
         raise ValueError("no data: set data=[path/to/trajectories.jsonl, ...]")
-    paths = [Path(p) for p in job.data]
-    for p in paths:
-        if not p.is_file():
+    for p in job.data:
+        if not Path(p).is_file():
             raise FileNotFoundError(f"data file {p} does not exist")
+
+
+def prepare_examples(kind: Kind, job: TrainJob, tokenizer: Any, write: bool = True) -> tuple[list[Example], dict[str, Any]]:
+    """Select and encode the training examples; writes the selected set next to the outputs."""
+    _check_data(job)
+    paths = [Path(p) for p in job.data]
     encoder = Encoder.for_tokenizer(tokenizer)
     out = Path(job.train.output_dir)
     if kind != "sft" and all(_is_pairs_file(p) for p in paths):
@@ -89,14 +93,15 @@ def run_training(kind: Kind, job: TrainJob) -> Path:
     from curiosa.config import save_config
     from curiosa.models.loading import load_model, load_tokenizer
 
+    final = Path(job.train.output_dir) / "model"
+    if (final / "DONE").is_file():
+        return final
+    _check_data(job)
     path = job.model
     if path == "default":
         from curiosa.models.bootstrap import ensure_default_model
 
         path = str(ensure_default_model())
-    final = Path(job.train.output_dir) / "model"
-    if (final / "DONE").is_file():
-        return final
     accelerator = make_accelerator(job.train)
     tokenizer = load_tokenizer(path)
     examples, stats = prepare_examples(kind, job, tokenizer, write=accelerator.is_main_process)
