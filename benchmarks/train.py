@@ -5,7 +5,7 @@ from the same starting weights on the same preference pairs, with the same numbe
 optimizer step, the same number of steps, beta, alpha, learning rate, float32 on CPU and the same
 thread count. Both precompute the reference log-probabilities once before training.
 
-* curiosa: ``Trainer("rpo", ...)``, padding-free packed micro-batches, agent tokens only.
+* curiosa: ``Trainer("rpo", ...)``, sequences packed end to end into rows, agent tokens only.
 * TRL: ``DPOTrainer`` with ``loss_type=["sigmoid", "sft"]``, ``loss_weights=[1, alpha]``,
   ``precompute_ref_log_probs=True``, the conversational dataset of ``to_trl_preference`` rendered
   with the tokenizer's chat template (TRL pads each batch to its longest sequence; its
@@ -272,6 +272,9 @@ def run_trl(args, workdir: Path) -> dict:
     t0 = time.perf_counter()
     trainer = TimedDPOTrainer(model=model, args=config, train_dataset=dataset, processing_class=tokenizer)
     init_s = time.perf_counter() - t0
+    if timings["ref_s"] == 0.0:
+        raise SystemExit(f"TRL {trl.__version__}: DPOTrainer._precompute_ref_logps was not called; this benchmark "
+                         "times the reference pass through it (written for TRL 1.16)")
     ref_tokens = sum(2 * len(r["prompt_ids"]) + len(r["chosen_ids"]) + len(r["rejected_ids"])
                      for r in trainer.train_dataset)
     counter = _CountingCollator(trainer.data_collator)
@@ -281,7 +284,7 @@ def run_trl(args, workdir: Path) -> dict:
     trainer.train()
     train_s = time.perf_counter() - t0
     losses = [h["loss"] for h in trainer.state.log_history if "loss" in h]
-    tokens = int(getattr(trainer, "_total_train_tokens", 0) or counter.real)
+    tokens = counter.real
     return {"framework": "trl", "trl_version": trl.__version__, "tokens": tokens, "padded_tokens": counter.slots,
             "ref_tokens": ref_tokens, "load_s": load_s, "prep_s": timings["prep_s"],
             "setup_s": init_s - timings["prep_s"] - timings["ref_s"], "ref_s": timings["ref_s"], "train_s": train_s,

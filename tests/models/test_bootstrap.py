@@ -218,3 +218,39 @@ def test_right_padding_without_attention_mask_gives_the_masked_loss():
     assert count == 17 + 8
     assert float(fast) == pytest.approx(float(slow), rel=1e-5)
     assert float(fast) == pytest.approx(float(alone + first), rel=1e-5)
+
+
+def test_environment_tokens_join_the_loss_only_when_weighted():
+    torch.manual_seed(0)
+    model = transformers.LlamaForCausalLM(transformers.LlamaConfig(
+        vocab_size=50, hidden_size=16, intermediate_size=32, num_hidden_layers=1, num_attention_heads=2,
+        num_key_value_heads=1)).eval()
+    a = bs.Example("x", list(range(3, 30)), [0] * 10 + [1] * 17)
+    b = bs.Example("x", list(range(5, 17)), [0] * 4 + [1] * 8)
+    batch = bs.collate([a, b], pad_id=0)
+    with torch.no_grad():
+        agent_sum, count = bs._loss_sum(model, batch)
+        imitation, agent_loss, n = bs._objective(model, batch, 0.0)
+        everything, agent_loss_again, _ = bs._objective(model, batch, 1.0)
+        logits = model(input_ids=batch["input_ids"]).logits[:, :-1]
+        real = batch["attention_mask"][:, 1:].bool()
+        all_real = torch.nn.functional.cross_entropy(logits[real], batch["input_ids"][:, 1:][real])
+    assert n == count and float(imitation) == pytest.approx(float(agent_sum) / count, rel=1e-5)
+    assert agent_loss == agent_loss_again == pytest.approx(float(imitation), rel=1e-5)
+    assert float(everything) == pytest.approx(float(all_real), rel=1e-5)
+
+
+def test_training_stops_at_its_time_budget():
+    tok = train_tokenizer(["Thought: go.\nAnswer: 1234", "Guess a code."] * 5, vocab_size=300)
+    conversation = [{"role": "user", "content": "Guess a code."},
+                    {"role": "assistant", "content": "Thought: go.\nAnswer: 1234"}]
+    examples, _ = bs.encode_conversations(tok, {"toy": [conversation] * 8}, max_length=256)
+    config = bs.BootstrapConfig(model=MICRO_MODEL, max_steps=50, batch_tokens=64, progress=False)
+    from curiosa.models.tiny import build_model
+
+    model = build_model(tok, MICRO_MODEL)
+    log = bs.train_model(model, examples, [], config, pad_id=tok.pad_token_id, time_budget=1e-9)
+    assert log["stop_reason"] == "time_limit" and len(log["steps"]) <= 1
+    log = bs.train_model(model, examples, examples[:2], config, pad_id=tok.pad_token_id)
+    assert log["stop_reason"] == "steps" and len(log["steps"]) == 50 and np.isfinite(log["val_loss"])
+    assert log["steps"][-1]["lr"] == pytest.approx(config.lr * config.min_lr_ratio, rel=0.1)

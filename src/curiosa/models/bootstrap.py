@@ -99,9 +99,10 @@ class BootstrapConfig:
     """AdamW weight decay."""
     grad_clip: float = 1.0
     """Clip the gradient norm to this (0 disables clipping)."""
-    time_limit_minutes: float = 11.0
-    """Training stops after this many minutes, its schedule compressed to fit (0: no limit). Guards the
-    total budget on slow or busy machines; on a free 2-core machine the steps finish first."""
+    time_limit_minutes: float = 15.0
+    """Budget of the whole bootstrap, everything included (0: none). Training gets what the other steps leave
+    and compresses its schedule to fit, so slow or busy machines still finish in time (with a less trained
+    model); on a free 2-core machine the planned steps finish first."""
     env_loss_weight: float = 0.0
     """Weight of the environment's tokens (instructions, observations) in the loss relative to the agent's
     (0: imitation of the agent's replies only)."""
@@ -466,8 +467,12 @@ def _objective(model: Any, batch: Mapping[str, Any], env_weight: float) -> tuple
 
 
 def train_model(model: Any, examples: Sequence[Example], val: Sequence[Example], config: BootstrapConfig,
-                pad_id: int) -> dict[str, Any]:
-    """Imitation training on agent tokens; returns the log (per-step loss, lr, timing, validation loss)."""
+                pad_id: int, time_budget: float | None = None) -> dict[str, Any]:
+    """Imitation training on agent tokens; returns the log (per-step loss, lr, timing, validation loss).
+
+    ``time_budget`` (seconds, None: unlimited) caps the training; the learning-rate schedule then follows
+    whichever of steps and time is further along, so that it always ends annealed.
+    """
     import torch
 
     rng = np.random.default_rng(config.seed + 1)
@@ -479,7 +484,7 @@ def train_model(model: Any, examples: Sequence[Example], val: Sequence[Example],
     no_decay = [p for p in params if p.ndim < 2]
     groups = [{"params": decay, "weight_decay": config.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
     optimizer = torch.optim.AdamW(groups, lr=config.lr, betas=(0.9, 0.95), eps=1e-8)
-    limit = config.time_limit_minutes * 60.0
+    limit = time_budget if time_budget is not None else 0.0
     steps: list[dict[str, float]] = []
     model.train()
     start, cpu_start = time.time(), time.process_time()
@@ -586,7 +591,12 @@ def bootstrap(config: BootstrapConfig | None = None) -> Path:
         logger.info("bootstrap: training %.1fM parameters on %d conversations (%d tokens)",
                     _count(model) / 1e6, len(train), sum(len(e.input_ids) for e in train))
         t = time.time()
-        log = train_model(model, train, val, config, pad_id=tokenizer.pad_token_id)
+        budget = None
+        if config.time_limit_minutes > 0:
+            # keep a reserve for the validation loss and saving
+            reserve = 15.0 + 0.0005 * sum(len(e.input_ids) for e in val)
+            budget = max(1.0, config.time_limit_minutes * 60.0 - (t - t0) - reserve)
+        log = train_model(model, train, val, config, pad_id=tokenizer.pad_token_id, time_budget=budget)
         timings["train"] = time.time() - t
 
         t = time.time()
