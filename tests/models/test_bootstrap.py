@@ -145,7 +145,7 @@ def test_loss_covers_agent_tokens_only():
     model = transformers.LlamaForCausalLM(transformers.LlamaConfig(
         vocab_size=len(tok), hidden_size=16, intermediate_size=32, num_hidden_layers=1, num_attention_heads=2,
         num_key_value_heads=1))
-    _, count = bs._loss_sum(model, batch)
+    _, count = bs._agent_loss(model, [ex, bs.Example("toy", ex.input_ids[:10], ex.agent_mask[:10])])
     assert count == int((batch["labels"][:, 1:] != -100).sum())
 
 
@@ -170,14 +170,14 @@ def test_trimming_drops_whole_trailing_turns():
     assert examples == [] and stats["toy"]["dropped"] == 1
 
 
-def test_batches_group_similar_lengths_within_the_token_budget():
+def test_batches_cover_everything_within_the_token_budget():
     rng = np.random.default_rng(0)
-    lengths = [int(x) for x in rng.integers(10, 500, size=200)]
+    lengths = [int(x) for x in rng.integers(10, 500, size=200)] + [3000]
     batches = bs.make_batches(lengths, 1024, rng)
-    assert sorted(i for b in batches for i in b) == list(range(200))
-    assert all(len(b) * max(lengths[i] for i in b) <= 1024 for b in batches)
-    padded = sum(len(b) * max(lengths[i] for i in b) for b in batches)
-    assert padded < 1.1 * sum(lengths)
+    assert sorted(i for b in batches for i in b) == list(range(201))
+    assert all(sum(lengths[i] for i in b) <= 1024 for b in batches if len(b) > 1)
+    assert [200] in batches  # too long for the budget: a batch of its own
+    assert sum(lengths) / (1024 * len(batches)) > 0.75  # batches are well filled
 
 
 def test_lr_schedule_warms_up_then_decays_to_the_floor():
@@ -199,7 +199,7 @@ def test_config_validation_and_yaml_round_trip(tmp_path):
         bs.mixture(bs.BootstrapConfig(games=["no_such_game"]))
 
 
-def test_right_padding_without_attention_mask_gives_the_masked_loss():
+def test_packed_agent_loss_equals_the_masked_loss_of_a_padded_batch():
     torch.manual_seed(0)
     model = transformers.LlamaForCausalLM(transformers.LlamaConfig(
         vocab_size=50, hidden_size=16, intermediate_size=32, num_hidden_layers=2, num_attention_heads=2,
@@ -208,13 +208,13 @@ def test_right_padding_without_attention_mask_gives_the_masked_loss():
     b = bs.Example("x", list(range(5, 17)), [0] * 4 + [1] * 8)
     batch = bs.collate([a, b], pad_id=0)
     with torch.no_grad():
-        fast, count = bs._loss_sum(model, batch)
+        fast, count = bs._agent_loss(model, [a, b])
         logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
         labels = batch["labels"][:, 1:]
         keep = labels != -100
         slow = torch.nn.functional.cross_entropy(logits[:, :-1][keep], labels[keep], reduction="sum")
-        alone, _ = bs._loss_sum(model, bs.collate([b], pad_id=0))
-        first, _ = bs._loss_sum(model, bs.collate([a], pad_id=0))
+        alone, _ = bs._agent_loss(model, [b])
+        first, _ = bs._agent_loss(model, [a])
     assert count == 17 + 8
     assert float(fast) == pytest.approx(float(slow), rel=1e-5)
     assert float(fast) == pytest.approx(float(alone + first), rel=1e-5)
@@ -229,14 +229,15 @@ def test_environment_tokens_join_the_loss_only_when_weighted():
     b = bs.Example("x", list(range(5, 17)), [0] * 4 + [1] * 8)
     batch = bs.collate([a, b], pad_id=0)
     with torch.no_grad():
-        agent_sum, count = bs._loss_sum(model, batch)
-        imitation, agent_loss, n = bs._objective(model, batch, 0.0)
-        everything, agent_loss_again, _ = bs._objective(model, batch, 1.0)
+        agent_sum, count = bs._agent_loss(model, [a, b])
+        imitation, agent_loss, n = bs._objective(model, [a, b], 0.0, 0)
+        everything, agent_loss_again, _ = bs._objective(model, [a, b], 1.0, 0)
         logits = model(input_ids=batch["input_ids"]).logits[:, :-1]
         real = batch["attention_mask"][:, 1:].bool()
         all_real = torch.nn.functional.cross_entropy(logits[real], batch["input_ids"][:, 1:][real])
     assert n == count and float(imitation) == pytest.approx(float(agent_sum) / count, rel=1e-5)
-    assert agent_loss == agent_loss_again == pytest.approx(float(imitation), rel=1e-5)
+    assert agent_loss == pytest.approx(agent_loss_again, rel=1e-5)
+    assert agent_loss == pytest.approx(float(imitation), rel=1e-5)
     assert float(everything) == pytest.approx(float(all_real), rel=1e-5)
 
 

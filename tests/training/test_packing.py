@@ -12,7 +12,7 @@ def test_packed_rows_give_each_sequence_its_own_logps():
     g = torch.Generator().manual_seed(0)
     seqs = [(torch.randint(5, len(tok), (n,), generator=g).tolist(), torch.randint(0, 2, (n,), generator=g).tolist())
             for n in (7, 12, 5, 30, 9)]
-    for row_tokens in (1, 16, 1000):  # one sequence per row, a few rows, everything in one row
+    for row_tokens in (1, 16, 1000, None):  # a sequence per row, a few rows, all in one row, packed attention
         packed = pack(seqs, row_tokens=row_tokens)
         assert packed.real_tokens == sum(len(s) for s, _ in seqs)
         with torch.no_grad():

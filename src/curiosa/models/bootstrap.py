@@ -12,7 +12,7 @@
    conversation longer than ``max_length`` loses whole trailing turns.
 4. **Model.** A fresh Llama of ``TinyModelConfig``'s shape.
 5. **Training.** Causal LM loss on agent tokens only (token mean), AdamW with a cosine schedule and
-   warmup, batches of similar lengths (little padding). A time limit keeps the recipe inside its
+   warmup, random batches packed end to end (no padding, packed attention). A time limit keeps the recipe inside its
    budget on slow machines: the schedule follows whichever of steps and time is further along.
 6. **Saving.** A standard Hugging Face directory (safetensors weights, tokenizer with its chat
    template), the config as ``bootstrap_config.yaml``, the training log as ``training_log.json``,
@@ -45,7 +45,7 @@ DataSource = Callable[[int, int], Iterable[Conversation]]
 
 MARKER = "BOOTSTRAP_COMPLETE"
 """Written last into the model directory: its absence means the bootstrap did not finish."""
-RECIPE_VERSION = 1
+RECIPE_VERSION = 2
 """Bumped whenever the recipe changes what it produces (recorded in the marker and the log)."""
 CONFIG_FILE = "bootstrap_config.yaml"
 LOG_FILE = "training_log.json"
@@ -54,7 +54,7 @@ LOG_FILE = "training_log.json"
 # --------------------------------------------------------------------------------------------- config
 @dataclass
 class BootstrapConfig:
-    """The recipe of the embedded default model (defaults: about 12-15 minutes on 2 CPU cores)."""
+    """The recipe of the embedded default model (defaults: about 16 minutes on 2 free CPU cores)."""
 
     output_dir: str = ""
     """Where the model directory is written (empty: the default model directory, see default_model_dir)."""
@@ -64,7 +64,7 @@ class BootstrapConfig:
     """Other registered data sources (register_source) and their weights, e.g. {'self_correction_math': 1.0}."""
     source_weights: dict[str, float] = field(default_factory=dict)
     """Weight of a game in the mixture (default 1.0 each): its share of text, or of episodes with balance 'episodes'."""
-    episodes_per_game: int = 240
+    episodes_per_game: int = 1000
     """Episodes of an average game; with balance 'tokens' the total (games x this) is shared so that every
     source gets the same amount of text, so short games get more episodes and long ones fewer."""
     min_episodes: int = 40
@@ -86,10 +86,9 @@ class BootstrapConfig:
     """Passes over the data (fractions allowed); ignored when max_steps is set."""
     max_steps: int = 0
     """Optimizer steps (0: derived from epochs and the number of batches)."""
-    batch_tokens: int = 8192
-    """Tokens per optimizer step, padding included (rows of similar length are batched together; a row longer
-    than this is a batch of its own)."""
-    lr: float = 2e-3
+    batch_tokens: int = 4096
+    """Tokens per optimizer step (sequences packed end to end, no padding; a longer sequence is a batch of its own)."""
+    lr: float = 4e-3
     """Peak learning rate."""
     min_lr_ratio: float = 0.1
     """The cosine schedule ends at lr times this."""
@@ -99,7 +98,7 @@ class BootstrapConfig:
     """AdamW weight decay."""
     grad_clip: float = 1.0
     """Clip the gradient norm to this (0 disables clipping)."""
-    time_limit_minutes: float = 15.0
+    time_limit_minutes: float = 18.0
     """Budget of the whole bootstrap, everything included (0: none). Training gets what the other steps leave
     and compresses its schedule to fit, so slow or busy machines still finish in time (with a less trained
     model); on a free 2-core machine the planned steps finish first."""
@@ -389,21 +388,21 @@ def labels_for(input_ids: Sequence[int], agent_mask: Sequence[int]) -> list[int]
 
 
 def make_batches(lengths: Sequence[int], batch_tokens: int, rng: np.random.Generator) -> list[list[int]]:
-    """Indices grouped into batches of similar lengths with rows x longest <= batch_tokens, in random order."""
-    jitter = rng.random(len(lengths))
-    order = sorted(range(len(lengths)), key=lambda i: (lengths[i], jitter[i]))
+    """Indices in random order, cut into batches of at most ``batch_tokens`` tokens in total (a longer
+    example is a batch of its own). Batches are packed, so lengths need not match, and every batch
+    mixes the sources instead of grouping one game's long episodes together."""
     batches: list[list[int]] = []
     current: list[int] = []
-    for i in order:
-        longest = max(lengths[i], max((lengths[j] for j in current), default=0))
-        if current and longest * (len(current) + 1) > batch_tokens:
+    used = 0
+    for i in rng.permutation(len(lengths)).tolist():
+        if current and used + lengths[i] > batch_tokens:
             batches.append(current)
-            current = []
+            current, used = [], 0
         current.append(i)
+        used += lengths[i]
     if current:
         batches.append(current)
-    perm = rng.permutation(len(batches))
-    return [batches[int(p)] for p in perm]
+    return batches
 
 
 def collate(examples: Sequence[Example], pad_id: int) -> dict[str, Any]:
@@ -447,21 +446,25 @@ def _token_losses(model: Any, batch: Mapping[str, Any]) -> tuple[Any, Any, Any]:
     return nll.view_as(targets), agent, real
 
 
-def _loss_sum(model: Any, batch: Mapping[str, Any]) -> tuple[Any, int]:
-    """Summed next-token loss over agent tokens (the labels that are not -100) and their count."""
-    nll, agent, _ = _token_losses(model, batch)
-    return nll[agent].sum(), int(agent.sum())
+def _agent_loss(model: Any, examples: Sequence[Example]) -> tuple[Any, int]:
+    """Summed next-token loss over agent tokens and their count, on one packed row: packed attention
+    and logits only where an agent token is predicted (the environment's tokens are only context)."""
+    from curiosa.training.packing import pack, sequence_logps
+
+    sums, counts = sequence_logps(model, pack([(e.input_ids, e.agent_mask) for e in examples]))
+    return -sums.sum(), int(counts.sum())
 
 
-def _objective(model: Any, batch: Mapping[str, Any], env_weight: float) -> tuple[Any, float, int]:
+def _objective(model: Any, examples: Sequence[Example], env_weight: float, pad_id: int) -> tuple[Any, float, int]:
     """The training loss (token mean over agent tokens, plus environment tokens at ``env_weight``), the agent
     tokens' mean loss and their count."""
-    nll, agent, real = _token_losses(model, batch)
-    count = int(agent.sum())
-    agent_sum = nll[agent].sum()
-    agent_loss = float(agent_sum.detach()) / max(1, count)
     if env_weight <= 0:
-        return agent_sum / max(1, count), agent_loss, count
+        total, count = _agent_loss(model, examples)
+        loss = total / max(1, count)
+        return loss, float(loss.detach()), count
+    nll, agent, real = _token_losses(model, collate(examples, pad_id))
+    count = int(agent.sum())
+    agent_loss = float(nll[agent].sum().detach()) / max(1, count)
     weights = agent.float() + env_weight * (real & ~agent).float()
     return (nll * weights).sum() / weights.sum().clamp_min(1.0), agent_loss, count
 
@@ -500,19 +503,19 @@ def train_model(model: Any, examples: Sequence[Example], val: Sequence[Example],
                 break
             if not batches:
                 batches = make_batches(lengths, config.batch_tokens, rng)
-            batch = collate([examples[i] for i in batches.pop()], pad_id)
+            chosen = [examples[i] for i in batches.pop()]
             factor = lr_factor(progress, config.warmup_ratio, config.min_lr_ratio)
             for g in optimizer.param_groups:
                 g["lr"] = config.lr * factor
-            loss, value, count = _objective(model, batch, config.env_loss_weight)
+            loss, value, count = _objective(model, chosen, config.env_loss_weight, pad_id)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             grad_norm = float(torch.nn.utils.clip_grad_norm_(params, config.grad_clip)) if config.grad_clip > 0 else 0.0
             optimizer.step()
-            tokens_seen += int(batch["attention_mask"].sum())
+            tokens = sum(len(e.input_ids) for e in chosen)
+            tokens_seen += tokens
             steps.append({"step": step + 1, "loss": round(value, 5), "lr": config.lr * factor,
-                          "grad_norm": round(grad_norm, 4), "agent_tokens": count,
-                          "tokens": int(batch["attention_mask"].sum()), "padded": int(batch["input_ids"].numel()),
+                          "grad_norm": round(grad_norm, 4), "agent_tokens": count, "tokens": tokens,
                           "elapsed": round(time.time() - start, 2)})
             bar.advance(1, f"loss {value:.3f}")
     train_seconds = time.time() - start
@@ -536,7 +539,7 @@ def evaluate_loss(model: Any, examples: Sequence[Example], batch_tokens: int, pa
     batches = make_batches([len(e.input_ids) for e in examples], batch_tokens, np.random.default_rng(0))
     with torch.no_grad():
         for b in batches:
-            s, c = _loss_sum(model, collate([examples[i] for i in b], pad_id))
+            s, c = _agent_loss(model, [examples[i] for i in b])
             total += float(s)
             count += c
     return total / max(1, count)
@@ -630,19 +633,31 @@ def ensure_default_model(config: BootstrapConfig | None = None) -> Path:
     """
     config = config or BootstrapConfig()
     out = Path(config.output_dir).expanduser() if config.output_dir else default_model_dir()
-    if is_complete(out):
+    if _is_current(out):
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
     with _file_lock(out.parent / f".{out.name}.lock"):
-        if is_complete(out):
+        if _is_current(out):
             return out
+        if is_complete(out):
+            logger.warning("curiosa: the default model in %s comes from an older recipe; rebuilding it", out)
         from dataclasses import replace
 
-        logger.warning("curiosa: building the default model in %s (a one-time job of about 15 minutes)", out)
+        logger.warning("curiosa: building the default model in %s (a one-time job of about 16 minutes)", out)
         return bootstrap(replace(config, output_dir=str(out)))
 
 
 # --------------------------------------------------------------------------------------------- helpers
+def _is_current(path: Path) -> bool:
+    """Finished, and by this recipe version (an older default model is rebuilt, not silently used)."""
+    if not is_complete(path):
+        return False
+    try:
+        return json.loads((path / MARKER).read_text()).get("recipe_version") == RECIPE_VERSION
+    except (json.JSONDecodeError, AttributeError):
+        return False
+
+
 def _texts(data: Mapping[str, Sequence[Conversation]]) -> Iterable[str]:
     yield "system\nuser\nassistant\n"
     for conversations in data.values():

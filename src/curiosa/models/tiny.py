@@ -17,15 +17,15 @@ class TinyModelConfig:
 
     vocab_size: int = 4096
     """Tokenizer vocabulary, special tokens included."""
-    hidden_size: int = 256
+    hidden_size: int = 128
     """Width of the residual stream."""
-    intermediate_size: int = 704
+    intermediate_size: int = 384
     """Width of each MLP."""
-    num_layers: int = 6
+    num_layers: int = 4
     """Transformer blocks."""
-    num_heads: int = 8
+    num_heads: int = 4
     """Attention heads."""
-    num_kv_heads: int = 4
+    num_kv_heads: int = 2
     """Key/value heads (grouped-query attention)."""
     max_position_embeddings: int = 4096
     """Longest sequence (prompt and reply) the model handles."""

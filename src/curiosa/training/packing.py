@@ -1,11 +1,16 @@
-"""Padding-free batches: sequences packed end to end in rows, positions restarting per sequence.
+"""Padding-free batches: sequences packed end to end, positions restarting per sequence.
 
-transformers builds the attention mask from the position ids of packed rows, so no token attends
-across a sequence boundary. On the CPU and with SDPA that mask is dense, so one very long row would
-make attention quadratic in the whole micro-batch: sequences are therefore packed first-fit
-decreasing into several rows of at most ``row_tokens`` tokens (or the longest sequence, if longer),
-and only the short tails of the rows are padding. Logits are computed only at the positions that
-predict an agent token.
+Two layouts:
+
+* **one row** (``row_tokens=None``, the default): every sequence of the micro-batch end to end in a
+  single row with its boundaries (``cu_seq_lens``); the model runs packed attention (one causal
+  kernel call per sequence, see ``curiosa.models.packed_attention``), so there is no padding and no
+  mask, and attention costs what the sequences cost on their own.
+* **rows** (``row_tokens=N``): first-fit decreasing into rows of at most N tokens (or the longest
+  sequence), short tails padded; the model's own attention builds a block mask from the position
+  ids, dense on SDPA, so its cost grows with the square of the row length.
+
+Logits are computed only at the positions that predict an agent token.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+import numpy as np
 import torch
 
 
@@ -34,6 +40,10 @@ class Packed:
     """[N] which sequence (0..n-1) each prediction belongs to."""
     n: int
     real_tokens: int
+    cu_seq_lens: torch.Tensor | None = None
+    """One-row layout: [n + 1] int32 sequence boundaries in the row (None for the rows layout)."""
+    max_length: int = 0
+    """Longest sequence."""
 
 
 def _rows(lengths: Sequence[int], capacity: int) -> list[list[int]]:
@@ -52,50 +62,56 @@ def _rows(lengths: Sequence[int], capacity: int) -> list[list[int]]:
 
 
 def pack(sequences: Sequence[tuple[Sequence[int], Sequence[int]]], device: Any = "cpu",
-         row_tokens: int = 4096, pad_id: int = 0) -> Packed:
-    """Pack (input_ids, agent_mask) pairs into rows of about ``row_tokens`` tokens."""
+         row_tokens: int | None = None, pad_id: int = 0) -> Packed:
+    """Pack (input_ids, agent_mask) pairs in one row (``row_tokens=None``) or rows of about ``row_tokens``."""
     lengths = [len(ids) for ids, _ in sequences]
     for i, (ids, mask) in enumerate(sequences):
         if len(ids) != len(mask) or len(ids) < 2:
             raise ValueError(f"sequence {i}: needs at least 2 tokens and a mask of the same length")
-    rows = _rows(lengths, max(max(lengths), row_tokens))
+    rows = [list(range(len(sequences)))] if row_tokens is None else _rows(lengths, max(max(lengths), row_tokens))
     width = max(sum(lengths[i] for i in row) for row in rows)
-    ids_t = torch.full((len(rows), width), pad_id, dtype=torch.long)
-    pos_t = torch.zeros((len(rows), width), dtype=torch.long)
-    t_row: list[int] = []
-    t_col: list[int] = []
-    t_tok: list[int] = []
-    t_seq: list[int] = []
+    ids_np = np.full((len(rows), width), pad_id, dtype=np.int64)
+    pos_np = np.zeros((len(rows), width), dtype=np.int64)
+    t_row, t_col, t_tok, t_seq = [], [], [], []
     for r, row in enumerate(rows):
         offset = 0
         for i in row:
-            seq_ids, seq_mask = sequences[i]
+            seq_ids = np.asarray(sequences[i][0], dtype=np.int64)
             n = len(seq_ids)
-            ids_t[r, offset:offset + n] = torch.tensor(list(seq_ids))
-            pos_t[r, offset:offset + n] = torch.arange(n)
-            for t in range(1, n):
-                if seq_mask[t]:
-                    t_row.append(r)
-                    t_col.append(offset + t - 1)  # the position whose logits predict token t
-                    t_tok.append(int(seq_ids[t]))
-                    t_seq.append(i)
+            ids_np[r, offset:offset + n] = seq_ids
+            pos_np[r, offset:offset + n] = np.arange(n)
+            predicted = np.flatnonzero(np.asarray(sequences[i][1][1:], dtype=bool)) + 1  # agent tokens t >= 1
+            t_row.append(np.full(len(predicted), r))
+            t_col.append(offset + predicted - 1)  # the position whose logits predict token t
+            t_tok.append(seq_ids[predicted])
+            t_seq.append(np.full(len(predicted), i))
             offset += n
-        pos_t[r, offset:] = torch.arange(width - offset)  # padding reads as one more (untrained) sequence
-    cols = torch.tensor(t_col, dtype=torch.long)
+        pos_np[r, offset:] = np.arange(width - offset)  # padding reads as one more (untrained) sequence
+    cols = torch.from_numpy(np.concatenate(t_col))
     keep, inverse = torch.unique(cols, return_inverse=True)
+    cu = None
+    if row_tokens is None:
+        cu = torch.tensor(np.concatenate([[0], np.cumsum(lengths)]), dtype=torch.int32, device=device)
     return Packed(
-        input_ids=ids_t.to(device), position_ids=pos_t.to(device), keep=keep.to(device),
-        target_rows=torch.tensor(t_row, dtype=torch.long, device=device), target_cols=inverse.to(device),
-        targets=torch.tensor(t_tok, dtype=torch.long, device=device),
-        target_seq=torch.tensor(t_seq, dtype=torch.long, device=device), n=len(sequences),
-        real_tokens=sum(lengths),
+        input_ids=torch.from_numpy(ids_np).to(device), position_ids=torch.from_numpy(pos_np).to(device),
+        keep=keep.to(device), target_rows=torch.from_numpy(np.concatenate(t_row)).to(device),
+        target_cols=inverse.to(device), targets=torch.from_numpy(np.concatenate(t_tok)).to(device),
+        target_seq=torch.from_numpy(np.concatenate(t_seq)).to(device), n=len(sequences),
+        real_tokens=sum(lengths), cu_seq_lens=cu, max_length=max(lengths),
     )
 
 
 def sequence_logps(model: Any, packed: Packed) -> tuple[torch.Tensor, torch.Tensor]:
     """(sum of agent-token log-probs, number of agent tokens) per packed sequence, shape [n] each."""
+    extra: dict[str, Any] = {}
+    if packed.cu_seq_lens is not None:
+        from curiosa.models import packed_attention
+
+        packed_attention.enable(model)
+        extra = {"cu_seq_lens_q": packed.cu_seq_lens, "cu_seq_lens_k": packed.cu_seq_lens,
+                 "max_length_q": packed.max_length, "max_length_k": packed.max_length}
     logits = model(input_ids=packed.input_ids, position_ids=packed.position_ids, use_cache=False,
-                   logits_to_keep=packed.keep).logits  # [rows, K, V]
+                   logits_to_keep=packed.keep, **extra).logits  # [rows, K, V]
     picked = logits[packed.target_rows, packed.target_cols].float()
     token_logps = picked.log_softmax(-1).gather(-1, packed.targets.unsqueeze(-1)).squeeze(-1)
     sums = torch.zeros(packed.n, device=picked.device, dtype=token_logps.dtype).index_add(

@@ -46,9 +46,11 @@ class TrainConfig:
     """Examples (trajectories, or pairs) per optimizer step, over all processes (paper: 32)."""
     micro_batch_tokens: int = 16384
     """Most tokens in one forward pass per process; gradients accumulate over micro-batches."""
-    row_tokens: int = 4096
-    """Length of the packed rows of a micro-batch (attention cost grows with its square on SDPA;
-    a longer sequence gets a row of its own)."""
+    row_tokens: int | None = None
+    """null (default): each micro-batch is one row, sequences end to end, with packed attention (one
+    causal kernel call per sequence: no padding, no mask). A number: rows of about that many tokens
+    with the model's own attention and a block mask (cost grows with the row length squared); for
+    models whose attention cannot be swapped."""
     warmup_ratio: float = 0.04
     """Fraction of steps with linear warm-up before the cosine decay."""
     weight_decay: float = 0.0
