@@ -95,7 +95,7 @@ def test_llama3_style_template_masks_exactly_the_replies(llama3_style_tokenizer)
 def test_every_game_conversation_keeps_the_invariants(tokenizer, llama3_style_tokenizer):
     from curiosa import envs, policies
 
-    for game in envs.names():
+    for game in policies.games():
         result = policies.run_episode(envs.make(game), policies.scripted(game, "heuristic"), seed=0,
                                       task=envs.load_tasks(game, "test")[0])
         for tok in (tokenizer, llama3_style_tokenizer):

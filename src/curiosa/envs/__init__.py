@@ -8,7 +8,18 @@ from curiosa.envs.text import REPLY_FORMAT, extract_answer, format_reply
 
 register_all_with_gymnasium()
 
+PAPRIKA_GROUPS: tuple[str, ...] = (
+    "twenty_questions", "guess_my_city", "wordle", "cellular_automata", "customer_service",
+    "murder_mystery", "mastermind", "battleship", "minesweeper", "bandit_best_arm",
+)
+"""The ten task groups of PAPRIKA (DESIGN.md section 2)."""
+SELF_CORRECTION_GROUPS: tuple[str, ...] = ("math_synthetic", "humaneval")
+"""The built-in two-attempt SCoRe tasks (DESIGN.md section 3); user datasets registered with
+``curiosa.envs.math_data.register_math_jsonl`` / ``curiosa.envs.code_tasks.register_mbpp_jsonl`` join
+``names()`` under their own names."""
+
 __all__ = [
-    "DialogueEnv", "FormatError", "JudgeSpec", "Outcome", "REPLY_FORMAT", "SPLITS", "Task", "TextGameEnv", "env_class", "extract_answer",
+    "DialogueEnv", "FormatError", "JudgeSpec", "Outcome", "PAPRIKA_GROUPS", "REPLY_FORMAT", "SELF_CORRECTION_GROUPS", "SPLITS", "Task",
+    "TextGameEnv", "env_class", "extract_answer",
     "format_reply", "get_task", "load_tasks", "make", "names", "register",
 ]

@@ -22,6 +22,8 @@ _BUILTIN: dict[str, str] = {
     "guess_my_city": "curiosa.envs.guess_my_city:GuessMyCityEnv",
     "customer_service": "curiosa.envs.customer_service:CustomerServiceEnv",
     "murder_mystery": "curiosa.envs.murder_mystery:MurderMysteryEnv",
+    "math_synthetic": "curiosa.envs.math_synthetic:MathSyntheticEnv",
+    "humaneval": "curiosa.envs.code_tasks:HumanEvalEnv",
 }
 _REGISTERED: dict[str, type[TextGameEnv]] = {}
 

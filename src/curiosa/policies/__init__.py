@@ -19,6 +19,7 @@ _BUILTIN: dict[str, str] = {
     "guess_my_city": "curiosa.policies.guess_my_city:GuessMyCityPolicy",
     "customer_service": "curiosa.policies.customer_service:CustomerServicePolicy",
     "murder_mystery": "curiosa.policies.murder_mystery:MurderMysteryPolicy",
+    "math_synthetic": "curiosa.policies.math_synthetic:MathSyntheticPolicy",
 }
 
 
@@ -35,5 +36,8 @@ def scripted(game: str, kind: str = "expert", seed: int = 0, **kwargs: Any) -> S
     cls = getattr(importlib.import_module(module_name), class_name)
     return cls(kind=kind, seed=seed, **kwargs)
 
+
+# Importing the math policies registers the "self_correction_math" bootstrap data source.
+from curiosa.policies import math_synthetic as _math_synthetic  # noqa: E402,F401
 
 __all__ = ["KINDS", "EpisodeResult", "ScriptedPolicy", "View", "evaluate_policy", "games", "run_episode", "scripted"]
