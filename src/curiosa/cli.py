@@ -77,7 +77,7 @@ def _cmd_policies(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_config_command(sub: Any, name: str, help: str, config_path: str, run: Any) -> None:
+def _add_config_command(sub: Any, name: str, help: str, config_path: str, run: Any) -> argparse.ArgumentParser:
     """A subcommand driven by a config dataclass: --config FILE, then key=value overrides."""
     p = sub.add_parser(name, help=help, description=help + " Settings: defaults, then --config FILE, then "
                        "key=value overrides (dotted keys for sections, e.g. sampling.temperature=0.7). "
@@ -86,6 +86,7 @@ def _add_config_command(sub: Any, name: str, help: str, config_path: str, run: A
     p.add_argument("--show-config", action="store_true", help="print every setting, its default and meaning, then exit")
     p.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="settings that override the file's")
     p.set_defaults(func=_run_config_command, run=run, config_class=config_path)
+    return p
 
 
 def _config_class(path: str) -> type:
@@ -129,6 +130,24 @@ def _train(args: argparse.Namespace, config: Any) -> Any:
     return f"model saved to {run_training(args.kind, config)}"
 
 
+def _evaluate(args: argparse.Namespace, config: Any) -> Any:
+    from curiosa.evaluation.evaluate import evaluate
+    from curiosa.evaluation.metrics import format_table
+
+    summary = evaluate(config)
+    print(format_table(summary))
+    return f"summary written to {config.output_dir}/summary.json"
+
+
+def _paprika(args: argparse.Namespace, config: Any) -> Any:
+    from curiosa.pipelines.paprika import run_paprika
+
+    if args.leave_out:
+        config.leave_out = list(dict.fromkeys([*config.leave_out, *args.leave_out]))
+    run_paprika(config)
+    return f"run directory: {config.output_dir} (metrics.json, report.html)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     from curiosa import __version__
     from curiosa.policies.base import KINDS
@@ -167,6 +186,19 @@ def build_parser() -> argparse.ArgumentParser:
                         "curiosa.models.bootstrap:BootstrapConfig", _bootstrap)
     _add_config_command(sub, "generate", "Play games with a model and append the trajectories to a JSON-lines file "
                         "(rerunning the same command resumes).", "curiosa.rollout.generate:GenerateConfig", _generate)
+    _add_config_command(sub, "evaluate", "Evaluate a model directory or an OpenAI-compatible endpoint on held-out "
+                        "tasks: success, pass@k, turns, invalid actions, with confidence intervals.",
+                        "curiosa.evaluation.evaluate:EvaluateConfig", _evaluate)
+    p = _add_config_command(sub, "paprika", "PAPRIKA end to end in one run directory: base model, self-generated "
+                            "trajectories, SFT, RPO, evaluation of base and tuned model, report (every stage resumes).",
+                            "curiosa.pipelines.paprika:PaprikaConfig", _paprika)
+    p.add_argument("--leave-out", action="append", default=[], metavar="GROUP",
+                   help="train without this group (still evaluated on it); repeatable")
+    _add_config_command(sub, "curriculum", "PAPRIKA's curriculum: rounds in which a UCB1 bandit over task clusters "
+                        "picks the tasks with the most learning potential, the current model plays them and RPO "
+                        "trains on them; then the final model is evaluated (every round and step resumes).",
+                        "curiosa.pipelines.curriculum:CurriculumConfig",
+                        lambda args, config: _config_class("curiosa.pipelines.curriculum:cli_run")(args, config))
     p = sub.add_parser("train", help="multi-turn SFT, DPO or RPO on agent tokens only")
     train_sub = p.add_subparsers(dest="kind", metavar="KIND", required=True)
     for kind, what in (("sft", "supervised fine-tuning on successful trajectories"),

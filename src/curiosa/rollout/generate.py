@@ -42,7 +42,7 @@ class GenerateConfig:
     model: ModelConfig = field(default_factory=ModelConfig)
     """The agent."""
     games: list[str] = field(default_factory=list)
-    """Games to play (empty: every registered game)."""
+    """Games to play (empty: the ten PAPRIKA games; see `curiosa games` for all)."""
     split: str = "train"
     """Split of the tasks: train or test."""
     tasks_per_game: int | None = None
@@ -64,7 +64,7 @@ class GenerateConfig:
 def select_tasks(config: GenerateConfig) -> list[Task]:
     if config.task_ids:
         return [envs.get_task(t) for t in config.task_ids]
-    games = config.games or envs.names()
+    games = config.games or list(envs.PAPRIKA_GROUPS)
     unknown = [g for g in games if g not in envs.names()]
     if unknown:
         raise KeyError(f"unknown game(s) {', '.join(unknown)}; known games: {', '.join(envs.names())}")
@@ -106,6 +106,27 @@ def build_backend(model: ModelConfig) -> Backend:
     return TransformersBackend(load_model(path, dtype=model.dtype, tokenizer=tokenizer), tokenizer, name=path)
 
 
+def _check_same_policy(config: GenerateConfig, out: Path) -> None:
+    """Refuse to resume into a file whose episodes were played by another model or sampling."""
+    saved_path = out.with_suffix(".config.yaml")
+    if not (out.is_file() and out.stat().st_size and saved_path.is_file()):
+        return
+    from dataclasses import asdict
+
+    from curiosa.config import load_config
+
+    saved = load_config(GenerateConfig, saved_path)
+    for section in ("model", "sampling"):
+        before, now = asdict(getattr(saved, section)), asdict(getattr(config, section))
+        before.pop("threads", None), now.pop("threads", None)
+        changed = sorted(k for k in now if before.get(k) != now[k])
+        if changed or saved.seed != config.seed:
+            what = ", ".join(f"{section}.{k}: {before.get(k)!r} -> {now[k]!r}" for k in changed) or \
+                f"seed: {saved.seed} -> {config.seed}"
+            raise ValueError(f"{out} holds episodes played with other settings ({what}); resuming would mix them. "
+                             "Choose another output file, or delete it to start over.")
+
+
 def generate(config: GenerateConfig, backend: Backend | None = None) -> dict[str, Any]:
     """Play every (task, sample) not yet in ``config.output``; return a summary of this run."""
     tasks = select_tasks(config)
@@ -113,6 +134,7 @@ def generate(config: GenerateConfig, backend: Backend | None = None) -> dict[str
     out = Path(config.output)
     from curiosa.config import save_config
 
+    _check_same_policy(config, out)
     save_config(config, out.with_suffix(".config.yaml"))
     with TrajectoryStore(out) as store:
         todo = [j for j in jobs if j.id not in store.done]

@@ -1,0 +1,1 @@
+"""Method pipelines: PAPRIKA (paprika), its curriculum, and SCoRe."""

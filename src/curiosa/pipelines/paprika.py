@@ -1,0 +1,212 @@
+"""PAPRIKA end to end (DESIGN.md section 1) in one run directory, every stage resumable.
+
+Stages and what marks each one done (a rerun skips finished stages and resumes the rest):
+
+1. ``base``: the starting model (the embedded default is bootstrapped if absent).
+2. ``rollouts``: the base model plays every training task ``samples`` times at temperature 1.5,
+   min-p 0.3 -> ``trajectories/train.jsonl`` (append-only; a rerun plays only what is missing).
+3. ``sft``: multi-turn SFT on the successful trajectories -> ``sft/model`` (``sft/sft_set.jsonl``).
+4. ``rpo``: RPO from the SFT model, its reference log-probs computed once from the SFT model ->
+   ``rpo/model`` (``rpo/pairs.jsonl``).
+5. ``eval``: base and tuned model on the test tasks (4 samples, temperature 0.7, min-p 0.3), the
+   same environment seeds for both -> ``eval/{base,tuned}/trajectories.jsonl`` and ``summary.json``.
+6. ``report``: ``metrics.json`` (base vs tuned per group and overall), ``report.html`` and
+   ``figures/*.png``; the summary table is printed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from curiosa.data.sets import DataConfig
+from curiosa.evaluation.evaluate import EvaluateConfig
+from curiosa.rollout.engine import EngineConfig
+from curiosa.rollout.generate import GenerateConfig, ModelConfig
+from curiosa.rollout.types import Backend, SamplingConfig
+from curiosa.training.trainer import TrainConfig
+
+logger = logging.getLogger(__name__)
+
+
+def _train_sampling() -> SamplingConfig:
+    return SamplingConfig(temperature=1.5, top_p=1.0, min_p=0.3)
+
+
+def _eval_sampling() -> SamplingConfig:
+    return SamplingConfig(temperature=0.7, top_p=1.0, min_p=0.3)
+
+
+def _sft() -> TrainConfig:
+    return TrainConfig(learning_rate=1e-6, batch_size=32, save_every=0)
+
+
+def _rpo() -> TrainConfig:
+    return TrainConfig(learning_rate=2e-7, batch_size=32, beta=0.1, alpha=1.0, save_every=0)
+
+
+@dataclass
+class PaprikaConfig:
+    """The whole PAPRIKA run (defaults: the paper's settings; configs/paprika.yaml: the CPU default)."""
+
+    output_dir: str = "runs/paprika"
+    """The run directory: every stage's output, the config, metrics.json and report.html."""
+    model: ModelConfig = field(default_factory=ModelConfig)
+    """The base model ('default': the embedded tiny model, bootstrapped if absent) and its backend."""
+    groups: list[str] = field(default_factory=list)
+    """Task groups trained on and evaluated (empty: the ten PAPRIKA games)."""
+    leave_out: list[str] = field(default_factory=list)
+    """Groups left out of training (still evaluated): the leave-one-out experiment."""
+    train_tasks_per_group: int | None = None
+    """Training tasks per group (first N of the train split; default: all)."""
+    samples: int = 20
+    """Trajectories per training task (paper: 20)."""
+    samples_per_group: dict[str, int] = field(default_factory=dict)
+    """Per-group overrides of samples (paper: mastermind 100)."""
+    train_sampling: SamplingConfig = field(default_factory=_train_sampling)
+    """Sampling of the training trajectories (paper: temperature 1.5, min-p 0.3)."""
+    selection: DataConfig = field(default_factory=DataConfig)
+    """How the SFT set and the preference pairs are selected."""
+    sft: TrainConfig = field(default_factory=_sft)
+    """SFT stage (its output_dir is set to <run>/sft)."""
+    rpo: TrainConfig = field(default_factory=_rpo)
+    """RPO stage, starting from the SFT model, which is also its reference (output_dir <run>/rpo)."""
+    skip_sft: bool = False
+    """Go straight to RPO from the base model."""
+    eval_tasks_per_group: int | None = None
+    """Test tasks per group (first N of the test split; default: all)."""
+    eval_samples: int = 4
+    """Evaluation episodes per test task (paper: 4); pass@k uses k = this."""
+    eval_sampling: SamplingConfig = field(default_factory=_eval_sampling)
+    """Sampling in evaluation (paper: temperature 0.7, min-p 0.3)."""
+    engine: EngineConfig = field(default_factory=EngineConfig)
+    """Batching and resampling of unreadable replies, for every generation stage."""
+    dtype: str = "auto"
+    """Weights' dtype in training (auto: bf16 on capable GPUs, else float32)."""
+    report: bool = True
+    """Write report.html and the figures at the end."""
+    seed: int = 0
+    """Seed of the environment seeds, the data selection and the training order."""
+
+    def __post_init__(self) -> None:
+        if self.samples < 2:
+            raise ValueError(f"samples must be at least 2 (preference pairs compare samples of a task), got {self.samples}")
+        if self.eval_samples < 1:
+            raise ValueError(f"eval_samples must be at least 1, got {self.eval_samples}")
+
+
+class Paprika:
+    """The run: ``Paprika(config).run()``; each stage method is also callable on its own.
+
+    ``teacher`` (a rollout backend) plays the training episodes instead of the base model: a
+    stronger model's play, or scripted play in tests. The base model is still what gets trained.
+    """
+
+    def __init__(self, config: PaprikaConfig, teacher: Backend | None = None) -> None:
+        from curiosa import envs
+
+        self.config = config
+        self.teacher = teacher
+        self.dir = Path(config.output_dir)
+        groups = list(config.groups) or list(envs.PAPRIKA_GROUPS)
+        unknown = [g for g in [*groups, *config.leave_out] if g not in envs.names()]
+        if unknown:
+            raise KeyError(f"unknown group(s) {', '.join(unknown)}; known: {', '.join(envs.names())}")
+        stray = [g for g in config.leave_out if g not in groups]
+        if stray:
+            raise ValueError(f"leave_out names group(s) not in groups: {', '.join(stray)}")
+        self.groups = groups
+        self.train_groups = [g for g in groups if g not in config.leave_out]
+        if not self.train_groups:
+            raise ValueError("every group is left out: nothing to train on")
+        self.timings: dict[str, float] = {}
+
+    # ------------------------------------------------------------------ stages
+    def base_model(self) -> str:
+        path = self.config.model.path
+        if path == "default" and self.config.model.backend != "openai":
+            from curiosa.models.bootstrap import ensure_default_model
+
+            path = str(ensure_default_model())
+        return path
+
+    def rollouts(self) -> Path:
+        cfg = self.config
+        out = self.dir / "trajectories" / "train.jsonl"
+        by_samples: dict[int, list[str]] = {}
+        for g in self.train_groups:
+            by_samples.setdefault(cfg.samples_per_group.get(g, cfg.samples), []).append(g)
+        from curiosa.rollout.generate import generate
+
+        model = replace(cfg.model, path=self.base_model())
+        for samples, games in sorted(by_samples.items()):
+            generate(GenerateConfig(model=model, games=games, split="train", tasks_per_game=cfg.train_tasks_per_group,
+                                    samples=samples, sampling=cfg.train_sampling, engine=cfg.engine,
+                                    output=str(out), seed=cfg.seed), backend=self.teacher)
+        return out
+
+    def _train(self, kind: str, start: str, data: Path, train: TrainConfig) -> str:
+        from curiosa.training.run import TrainJob, run_training
+
+        settings = replace(train, output_dir=str(self.dir / kind), seed=self.config.seed)
+        job = TrainJob(model=start, data=[str(data)], selection=replace(self.config.selection, seed=self.config.seed),
+                       train=settings, dtype=self.config.dtype)
+        return str(run_training(kind, job))  # type: ignore[arg-type]
+
+    def evaluate(self, name: str, model_path: str) -> dict[str, Any]:
+        from curiosa.evaluation.evaluate import evaluate
+
+        cfg = self.config
+        config = EvaluateConfig(model=replace(cfg.model, path=model_path), games=self.groups, split="test",
+                                tasks_per_game=cfg.eval_tasks_per_group, samples=cfg.eval_samples, k=cfg.eval_samples,
+                                sampling=cfg.eval_sampling, engine=cfg.engine,
+                                output_dir=str(self.dir / "eval" / name), seed=cfg.seed)
+        return evaluate(config)
+
+    def _timed(self, stage: str, fn: Any, *args: Any) -> Any:
+        start = time.perf_counter()
+        logger.info("stage %s", stage)
+        result = fn(*args)
+        self.timings[stage] = round(time.perf_counter() - start, 1)
+        return result
+
+    def run(self) -> dict[str, Any]:
+        """Run every stage not yet done; returns the base-vs-tuned comparison (metrics.json)."""
+        from curiosa.config import save_config
+        from curiosa.evaluation.metrics import compare, print_summary
+
+        cfg = self.config
+        if cfg.model.backend == "openai":
+            raise ValueError("PAPRIKA trains the model: use a local model (backend transformers or vllm), not an endpoint")
+        self.dir.mkdir(parents=True, exist_ok=True)
+        save_config(cfg, self.dir / "config.yaml")
+        base = self._timed("base", self.base_model)
+        data = self._timed("rollouts", self.rollouts)
+        start = base if cfg.skip_sft else self._timed("sft", self._train, "sft", base, data, cfg.sft)
+        tuned = self._timed("rpo", self._train, "rpo", start, data, cfg.rpo)
+        base_summary = self._timed("eval_base", self.evaluate, "base", base)
+        tuned_summary = self._timed("eval_tuned", self.evaluate, "tuned", tuned)
+        comparison = compare(base_summary, tuned_summary)
+        comparison["models"] = {"base": base, "tuned": tuned}
+        _write_json(self.dir / "metrics.json", comparison)
+        _write_json(self.dir / "timings.json", self.timings)
+        if cfg.report:
+            from curiosa.evaluation.report import write_report
+
+            self._timed("report", write_report, self.dir)
+        print_summary(comparison)
+        return comparison
+
+
+def _write_json(path: Path, value: Any) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(value, indent=2))
+    tmp.replace(path)
+
+
+def run_paprika(config: PaprikaConfig, teacher: Backend | None = None) -> dict[str, Any]:
+    return Paprika(config, teacher).run()

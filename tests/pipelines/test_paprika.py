@@ -1,0 +1,79 @@
+import json
+
+import pytest
+import torch
+
+from curiosa.config import load_config
+from curiosa.models.chat import ChatTokenizer
+from curiosa.models.loading import load_tokenizer
+from curiosa.models.tiny import TinyModelConfig, build_model, train_tokenizer
+from curiosa.pipelines.paprika import Paprika, PaprikaConfig
+from curiosa.rollout.backends.scripted import ScriptedBackend
+from curiosa.rollout.store import load_trajectories
+
+GROUPS = ["mastermind", "cellular_automata"]
+
+
+@pytest.fixture(scope="module")
+def base_dir(tmp_path_factory):
+    from curiosa import envs
+
+    texts = [envs.make(g, task=envs.load_tasks(g, "train")[0]).reset(seed=0)[0] for g in GROUPS]
+    tokenizer = train_tokenizer((texts + ["Thought: a guess.\nAnswer: 0123"]) * 10, vocab_size=600)
+    torch.manual_seed(0)
+    model = build_model(tokenizer, TinyModelConfig(hidden_size=32, intermediate_size=64, num_layers=1, num_heads=2,
+                                                   num_kv_heads=1, max_position_embeddings=2048))
+    path = tmp_path_factory.mktemp("base")
+    model.save_pretrained(path)
+    tokenizer.save_pretrained(path)
+    return path
+
+
+def _config(tmp_path, base_dir, *overrides):
+    return load_config(PaprikaConfig, "configs/paprika_quick.yaml", [
+        f"output_dir={tmp_path / 'run'}", f"model.path={base_dir}", f"groups=[{','.join(GROUPS)}]",
+        "train_tasks_per_group=4", "samples=4", "eval_tasks_per_group=2", "eval_samples=2",
+        "train_sampling.max_new_tokens=12", "eval_sampling.max_new_tokens=12", "engine.progress=false", *overrides])
+
+
+@pytest.mark.slow
+def test_quick_run_writes_every_stage_and_a_rerun_skips_them(tmp_path, base_dir):
+    chat = ChatTokenizer(load_tokenizer(base_dir))
+    config = _config(tmp_path, base_dir)
+    comparison = Paprika(config, teacher=ScriptedBackend("noisy", chat=chat)).run()
+    run = tmp_path / "run"
+    for path in ("config.yaml", "trajectories/train.jsonl", "sft/model/DONE", "sft/sft_set.jsonl", "rpo/model/DONE",
+                 "rpo/pairs.jsonl", "rpo/reference_logps.json", "eval/base/summary.json", "eval/tuned/summary.json",
+                 "metrics.json", "report.html", "figures/success.png"):
+        assert (run / path).exists(), path
+    assert len(load_trajectories(run / "trajectories" / "train.jsonl")) == 2 * 4 * 4
+    metrics = json.loads((run / "metrics.json").read_text())
+    assert set(metrics["groups"]) == set(GROUPS)
+    assert metrics["overall"]["base"]["episodes"] == metrics["overall"]["tuned"]["episodes"] == 2 * 2 * 2
+    assert comparison["models"]["tuned"].endswith("rpo/model")
+    # the tuned model really changed
+    from safetensors.torch import load_file
+
+    base_w, tuned_w = load_file(base_dir / "model.safetensors"), load_file(run / "rpo" / "model" / "model.safetensors")
+    assert any(not torch.equal(base_w[k], tuned_w[k]) for k in base_w)
+
+    # a rerun finds every stage done: nothing is played or trained again
+    before = {p: p.stat().st_mtime_ns for p in (run / "trajectories/train.jsonl", run / "rpo/model/model.safetensors",
+                                                 run / "eval/tuned/trajectories.jsonl")}
+    Paprika(config, teacher=ScriptedBackend("noisy", chat=chat)).run()
+    assert all(p.stat().st_mtime_ns == t for p, t in before.items())
+
+
+def test_leave_out_trains_on_the_other_groups_only(tmp_path, base_dir):
+    config = _config(tmp_path, base_dir, "leave_out=[mastermind]")
+    paprika = Paprika(config)
+    assert paprika.train_groups == ["cellular_automata"] and paprika.groups == GROUPS
+
+
+def test_bad_group_settings_are_named(tmp_path, base_dir):
+    with pytest.raises(KeyError, match="chess"):
+        Paprika(_config(tmp_path, base_dir, "groups=[chess]"))
+    with pytest.raises(ValueError, match="every group is left out"):
+        Paprika(_config(tmp_path, base_dir, f"leave_out=[{','.join(GROUPS)}]"))
+    with pytest.raises(ValueError, match="samples must be at least 2"):
+        PaprikaConfig(samples=1)
