@@ -50,7 +50,7 @@ def test_batched_turns_match_single_sequence_greedy(tiny_model, tiny_tokenizer):
 
 def test_new_episode_joins_a_running_batch(tiny_model, tiny_tokenizer):
     chat = ChatTokenizer(tiny_tokenizer)
-    backend = TransformersBackend(tiny_model, tiny_tokenizer, compact_every=1)
+    backend = TransformersBackend(tiny_model, tiny_tokenizer)
     a = chat.start([{"role": "user", "content": "First game."}])
     ra = backend.generate([TurnRequest("a", [], a)], GREEDY)[0]
     a2 = a + ra.token_ids + chat.continue_after_reply("Go on.", reply_ended=ra.ended)

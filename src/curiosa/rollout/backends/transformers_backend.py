@@ -1,12 +1,13 @@
 """Batched generation with transformers, reusing every episode's KV cache across its turns.
 
-All live episodes share one batched cache, one row each. A turn only encodes what is new since the
-episode's last turn (the environment's reply and the next generation prompt); then every row decodes
-together, one forward pass per token. Rows of different lengths are aligned by *holes*: cache
-columns masked out of attention. Holes also implement resampling: the tokens of a rejected reply are
-masked out rather than cut, so a row never has to be rebuilt. Position ids are tracked per row, so
-holes never shift a token's position. Columns that are holes in every row are dropped from time to
-time, and finished episodes' rows are removed.
+All live episodes share one preallocated cache, one row each, and every row keeps its own tokens in
+its own columns 0..n-1. A turn only encodes what is new since the episode's last turn (the
+environment's reply and the next generation prompt), written in place after the row's last token;
+then every row decodes together, one forward pass per token, each new token written at its own
+row's end. Rows of different lengths attend through a mask built from their lengths, so no row pays
+for another's history beyond the batch's longest row, and nothing is copied as the cache grows
+(capacity doubles when needed). A resample rewinds the row to where the rejected reply began.
+Position ids are tracked per row; finished episodes' rows are removed.
 """
 
 from __future__ import annotations
@@ -24,9 +25,57 @@ from curiosa.rollout.types import SamplingConfig, TurnRequest, TurnResult
 @dataclass
 class _Row:
     tokens: list[int] = field(default_factory=list)
-    """The ids in the cache, in order (holes excluded)."""
-    columns: list[int] = field(default_factory=list)
-    """The cache column of each of ``tokens``."""
+    """The ids in the cache, in order: token i sits in column i."""
+
+
+class _RowCache:
+    """The model-facing cache: writes each fed position to its own row's column (``targets``), and
+    padding to a spare last column that is never attended. Duck-types transformers' ``Cache.update``."""
+
+    def __init__(self) -> None:
+        self.keys: list[torch.Tensor] = []
+        self.values: list[torch.Tensor] = []
+        self.capacity = 0
+        self.targets: torch.Tensor | None = None
+        self.used = 0
+
+    def reserve(self, rows: int, capacity: int) -> None:
+        """Grow the column capacity to at least ``capacity`` (doubling), keeping the contents."""
+        if capacity <= self.capacity:
+            return
+        new = max(capacity, 2 * self.capacity, 256)
+        for store in (self.keys, self.values):
+            for i, t in enumerate(store):
+                grown = t.new_zeros((t.shape[0], t.shape[1], new + 1, t.shape[3]))
+                grown[:, :, : self.capacity] = t[:, :, : self.capacity]
+                store[i] = grown
+        self.capacity = new
+
+    def add_row(self) -> None:
+        for store in (self.keys, self.values):
+            for i, t in enumerate(store):
+                store[i] = torch.cat([t, t.new_zeros((1, *t.shape[1:]))])
+
+    def keep_rows(self, index: torch.Tensor) -> None:
+        for store in (self.keys, self.values):
+            for i, t in enumerate(store):
+                store[i] = t.index_select(0, index)
+
+    def update(self, key_states: torch.Tensor, value_states: torch.Tensor, layer_idx: int,
+               cache_kwargs: Any = None) -> tuple[torch.Tensor, torch.Tensor]:
+        assert self.targets is not None
+        if layer_idx == len(self.keys):  # first forward: allocate this layer
+            rows, heads, _, dim = key_states.shape
+            self.keys.append(key_states.new_zeros((rows, heads, self.capacity + 1, dim)))
+            self.values.append(value_states.new_zeros((rows, heads, self.capacity + 1, dim)))
+        k, v = self.keys[layer_idx], self.values[layer_idx]
+        index = self.targets[:, None, :, None].expand(-1, k.shape[1], -1, k.shape[3])
+        k.scatter_(2, index, key_states)
+        v.scatter_(2, index, value_states)
+        return k[:, :, : self.used], v[:, :, : self.used]
+
+    def get_seq_length(self, layer_idx: int = 0) -> int:
+        return self.used
 
 
 class TransformersBackend:
@@ -35,22 +84,20 @@ class TransformersBackend:
     token_level = True
 
     def __init__(self, model: Any, tokenizer: Any, *, chat: ChatTokenizer | None = None,
-                 name: str | None = None, compact_every: int = 64) -> None:
+                 name: str | None = None) -> None:
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.chat = chat or ChatTokenizer(tokenizer)
         self.device = next(model.parameters()).device
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else self.chat.stop_token_id
         self.name = name or getattr(model, "name_or_path", None) or type(model).__name__
-        self.compact_every = compact_every
         self._rows: list[_Row] = []
         self._keys: list[str | None] = []  # None marks a released row awaiting removal
-        self._layers: list[tuple[torch.Tensor, torch.Tensor]] | None = None
-        self._mask = torch.zeros(0, 0, dtype=torch.long, device=self.device)
+        self._cache = _RowCache()
         self._positions: list[int] = []
         self._sampler: Sampler | None = None
         self._sampling: SamplingConfig | None = None
-        self._steps = 0
+        
         self.stats = {"prefill_tokens": 0, "generated_tokens": 0, "forward_passes": 0}
 
     # ----------------------------------------------------------------- protocol
@@ -107,9 +154,7 @@ class TransformersBackend:
                 text=self.tokenizer.decode(text_ids, skip_special_tokens=False),
                 token_ids=ids, ended=ended[row], prefill_tokens=len(deltas[row]),
             ))
-        self._steps += 1
-        if self._steps % self.compact_every == 0:
-            self._compact()
+
         return results
 
     # ----------------------------------------------------------------- cache bookkeeping
@@ -119,16 +164,11 @@ class TransformersBackend:
         self._keys.append(key)
         self._rows.append(_Row())
         self._positions.append(0)
-        self._mask = torch.cat([self._mask, torch.zeros(1, self._mask.shape[1], dtype=torch.long, device=self.device)])
-        if self._layers is not None:
-            self._layers = [
-                (torch.cat([k, k.new_zeros((1, *k.shape[1:]))]), torch.cat([v, v.new_zeros((1, *v.shape[1:]))]))
-                for k, v in self._layers
-            ]
+        self._cache.add_row()
         return len(self._keys) - 1
 
     def _reconcile(self, row: int, prompt: list[int]) -> list[int]:
-        """Mask out cached tokens that are not a prefix of ``prompt``; return the ids still to encode."""
+        """Rewind the row to its longest common prefix with ``prompt``; return the ids still to encode."""
         if not prompt:
             raise ValueError("empty prompt")
         state = self._rows[row]
@@ -138,47 +178,41 @@ class TransformersBackend:
             common += 1
         if common == len(prompt):  # nothing new: re-encode the last prompt token to get its logits
             common -= 1
-        if common < len(state.tokens):
-            drop = state.columns[common:]
-            self._mask[row, drop] = 0
-            del state.tokens[common:], state.columns[common:]
-            self._positions[row] = common
+        del state.tokens[common:]
+        self._positions[row] = common
         return prompt[common:]
 
     def _forward(self, feeds: dict[int, list[int]]) -> torch.Tensor:
-        """Feed new ids to some rows (others get masked padding); return each row's last logits."""
+        """Feed new ids to some rows (others get padding); return each row's last logits."""
         n_rows = len(self._keys)
         width = max(len(ids) for ids in feeds.values())
+        lengths = [len(r.tokens) for r in self._rows]
+        ends = [lengths[r] + len(feeds.get(r, ())) for r in range(n_rows)]
+        cache = self._cache
+        cache.reserve(n_rows, max(ends))
+        spare = cache.capacity  # the column padding is written to
         input_ids = torch.full((n_rows, width), self.pad_id, dtype=torch.long)
-        new_mask = torch.zeros((n_rows, width), dtype=torch.long)
         positions = torch.zeros((n_rows, width), dtype=torch.long)
-        past = self._mask.shape[1]
+        targets = torch.full((n_rows, width), spare, dtype=torch.long)
         for row, ids in feeds.items():
             n = len(ids)
             start = width - n  # left-pad inside the chunk so every fed row ends at the last column
             input_ids[row, start:] = torch.tensor(ids)
-            new_mask[row, start:] = 1
             positions[row, start:] = torch.arange(self._positions[row], self._positions[row] + n)
-            state = self._rows[row]
-            state.tokens.extend(ids)
-            state.columns.extend(range(past + start, past + width))
+            targets[row, start:] = torch.arange(lengths[row], lengths[row] + n)
+            self._rows[row].tokens.extend(ids)
             self._positions[row] += n
-        self._mask = torch.cat([self._mask, new_mask.to(self.device)], dim=1)
-        cache = self._cache()
+        cache.used = max(ends)
+        cache.targets = targets.to(self.device)
+        # A query sees its row's columns up to its own; padding queries see everything (never used).
+        columns = torch.arange(cache.used)
+        mask = (columns[None, None, :] <= targets[:, :, None]) | (targets == spare)[:, :, None]
         output = self.model(
-            input_ids=input_ids.to(self.device), attention_mask=self._mask, position_ids=positions.to(self.device),
-            past_key_values=cache, use_cache=True,
+            input_ids=input_ids.to(self.device), attention_mask=mask[:, None].to(self.device),
+            position_ids=positions.to(self.device), past_key_values=cache, use_cache=True,
         )
         self.stats["forward_passes"] += 1
-        self._layers = [(layer.keys, layer.values) for layer in output.past_key_values.layers]
         return output.logits[:, -1, :]
-
-    def _cache(self) -> Any:
-        from transformers import DynamicCache
-
-        if self._layers is None:
-            return DynamicCache(config=self.model.config)
-        return DynamicCache(ddp_cache_data=self._layers, config=self.model.config)
 
     def _remove_released(self) -> None:
         keep = [i for i, k in enumerate(self._keys) if k is not None]
@@ -188,28 +222,4 @@ class TransformersBackend:
         self._keys = [self._keys[i] for i in keep]
         self._rows = [self._rows[i] for i in keep]
         self._positions = [self._positions[i] for i in keep]
-        self._mask = self._mask.index_select(0, index)
-        if self._layers is not None:
-            self._layers = [(k.index_select(0, index), v.index_select(0, index)) for k, v in self._layers]
-        self._compact()
-
-    def _compact(self) -> None:
-        """Drop cache columns that are holes in every row."""
-        if self._mask.shape[1] == 0:
-            return
-        used = self._mask.any(dim=0)
-        if not self._keys:
-            self._layers, self._mask = None, self._mask[:, :0]
-            for row in self._rows:
-                row.columns.clear()
-            return
-        if bool(used.all()):
-            return
-        cols = used.nonzero().squeeze(-1)
-        remap = torch.full((self._mask.shape[1],), -1, dtype=torch.long)
-        remap[cols.cpu()] = torch.arange(len(cols))
-        self._mask = self._mask.index_select(1, cols)
-        if self._layers is not None:
-            self._layers = [(k.index_select(2, cols), v.index_select(2, cols)) for k, v in self._layers]
-        for row in self._rows:
-            row.columns = remap[row.columns].tolist() if row.columns else []
+        self._cache.keep_rows(index)
