@@ -29,5 +29,7 @@ class Sampler:
         if self.sampling.temperature == 0:
             return logits.argmax(dim=-1)
         scores = self.warpers(None, logits) if len(self.warpers) else logits
-        probs = torch.softmax(scores, dim=-1)
-        return torch.multinomial(probs, 1, generator=self.generator).squeeze(-1)
+        # Inverse-CDF draw: the same distribution as torch.multinomial, several times cheaper on a CPU.
+        cdf = torch.softmax(scores, dim=-1).cumsum(dim=-1)
+        u = torch.rand((cdf.shape[0], 1), generator=self.generator, device=cdf.device) * cdf[:, -1:]
+        return torch.searchsorted(cdf, u).squeeze(-1).clamp_max(cdf.shape[-1] - 1)

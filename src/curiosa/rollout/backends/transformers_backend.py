@@ -2,12 +2,13 @@
 
 All live episodes share one preallocated cache, one row each, and every row keeps its own tokens in
 its own columns 0..n-1. A turn only encodes what is new since the episode's last turn (the
-environment's reply and the next generation prompt), written in place after the row's last token;
-then every row decodes together, one forward pass per token, each new token written at its own
-row's end. Rows of different lengths attend through a mask built from their lengths, so no row pays
-for another's history beyond the batch's longest row, and nothing is copied as the cache grows
-(capacity doubles when needed). A resample rewinds the row to where the rejected reply began.
-Position ids are tracked per row; finished episodes' rows are removed.
+environment's reply and the next generation prompt), written in place after the row's last token
+and attended row by row over the row's own history; then the rows decode together, one forward pass
+per token, each new token written at its own row's end. A row whose reply has ended is swapped
+behind the rows still decoding, so every pass runs on a leading slice of the cache, up to its
+longest live row. Nothing is copied as the cache grows (capacity doubles when needed). A resample
+rewinds the row to where the rejected reply began. Position ids are tracked per row; finished
+episodes' rows are removed.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 import torch
+import torch.nn.functional as F
 
 from curiosa.models.chat import ChatTokenizer
 from curiosa.rollout.sampling import Sampler
@@ -28,6 +30,43 @@ class _Row:
     """The ids in the cache, in order: token i sits in column i."""
 
 
+ROWS_ATTENTION = "curiosa_rows"
+"""Attention implementation the backend runs its model with (plain SDPA for calls that are not its own)."""
+
+
+def rows_attention(module: Any, query: torch.Tensor, key: torch.Tensor, value: torch.Tensor,
+                   attention_mask: torch.Tensor | None, dropout: float = 0.0, scaling: float | None = None,
+                   curiosa_rows: tuple[list[int], list[int]] | None = None, **kwargs: Any) -> tuple[torch.Tensor, None]:
+    """Attention over the backend's row cache. Decoding (one query per row) is one batched call with
+    the rows' length mask; a multi-token chunk is attended row by row, each row's new tokens over its
+    own history only, instead of a dense [rows, chunk, longest row] score matrix."""
+    if curiosa_rows is None:
+        from transformers.integrations.sdpa_attention import sdpa_attention_forward
+
+        return sdpa_attention_forward(module, query, key, value, attention_mask, dropout=dropout, scaling=scaling,
+                                      **kwargs)
+    rows, heads, width, dim = query.shape
+    if width == 1:
+        out = F.scaled_dot_product_attention(query, key, value, attn_mask=attention_mask, scale=scaling,
+                                             enable_gqa=True)
+        return out.transpose(1, 2).contiguous(), None
+    out = query.new_zeros((rows, heads, width, dim))
+    for r, (start, n) in enumerate(zip(*curiosa_rows)):
+        if n == 0:
+            continue
+        end = start + n
+        q = query[r:r + 1, :, width - n:]
+        if start == 0:
+            part = F.scaled_dot_product_attention(q, key[r:r + 1, :, :end], value[r:r + 1, :, :end], is_causal=True,
+                                                  scale=scaling, enable_gqa=True)
+        else:
+            mask = torch.arange(end, device=q.device)[None, :] <= torch.arange(start, end, device=q.device)[:, None]
+            part = F.scaled_dot_product_attention(q, key[r:r + 1, :, :end], value[r:r + 1, :, :end], attn_mask=mask,
+                                                  scale=scaling, enable_gqa=True)
+        out[r:r + 1, :, width - n:] = part
+    return out.transpose(1, 2).contiguous(), None
+
+
 class _RowCache:
     """The model-facing cache: writes each fed position to its own row's column (``targets``), and
     padding to a spare last column that is never attended. Duck-types transformers' ``Cache.update``."""
@@ -38,8 +77,12 @@ class _RowCache:
         self.capacity = 0
         self.targets: torch.Tensor | None = None
         self.used = 0
+        self.rows = 0
+        """The leading rows the next forward pass runs on."""
+        self.total = 0
+        """All rows (the size of a newly allocated layer)."""
 
-    def reserve(self, rows: int, capacity: int) -> None:
+    def reserve(self, capacity: int) -> None:
         """Grow the column capacity to at least ``capacity`` (doubling), keeping the contents."""
         if capacity <= self.capacity:
             return
@@ -56,6 +99,13 @@ class _RowCache:
             for i, t in enumerate(store):
                 store[i] = torch.cat([t, t.new_zeros((1, *t.shape[1:]))])
 
+    def swap(self, a: int, b: int, width: int) -> None:
+        for store in (self.keys, self.values):
+            for t in store:
+                held = t[a, :, :width].clone()
+                t[a, :, :width] = t[b, :, :width]
+                t[b, :, :width] = held
+
     def keep_rows(self, index: torch.Tensor) -> None:
         for store in (self.keys, self.values):
             for i, t in enumerate(store):
@@ -64,11 +114,11 @@ class _RowCache:
     def update(self, key_states: torch.Tensor, value_states: torch.Tensor, layer_idx: int,
                cache_kwargs: Any = None) -> tuple[torch.Tensor, torch.Tensor]:
         assert self.targets is not None
-        if layer_idx == len(self.keys):  # first forward: allocate this layer
-            rows, heads, _, dim = key_states.shape
-            self.keys.append(key_states.new_zeros((rows, heads, self.capacity + 1, dim)))
-            self.values.append(value_states.new_zeros((rows, heads, self.capacity + 1, dim)))
-        k, v = self.keys[layer_idx], self.values[layer_idx]
+        if layer_idx == len(self.keys):  # first forward: allocate this layer for every row
+            _, heads, _, dim = key_states.shape
+            self.keys.append(key_states.new_zeros((self.total, heads, self.capacity + 1, dim)))
+            self.values.append(value_states.new_zeros((self.total, heads, self.capacity + 1, dim)))
+        k, v = self.keys[layer_idx][: self.rows], self.values[layer_idx][: self.rows]
         index = self.targets[:, None, :, None].expand(-1, k.shape[1], -1, k.shape[3])
         k.scatter_(2, index, key_states)
         v.scatter_(2, index, value_states)
@@ -85,6 +135,10 @@ class TransformersBackend:
 
     def __init__(self, model: Any, tokenizer: Any, *, chat: ChatTokenizer | None = None,
                  name: str | None = None) -> None:
+        from transformers import AttentionInterface
+
+        AttentionInterface.register(ROWS_ATTENTION, rows_attention)
+        model.config._attn_implementation = ROWS_ATTENTION
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.chat = chat or ChatTokenizer(tokenizer)
@@ -114,47 +168,63 @@ class TransformersBackend:
             return []
         if self._sampling != sampling:
             self._sampler, self._sampling = Sampler(sampling, self.device), sampling
-        self._remove_released()
-        rows = [self._row_for(r.key) for r in requests]
-        if len(set(rows)) != len(rows):
+        keys = [r.key for r in requests]
+        if len(set(keys)) != len(keys):
             raise ValueError("two requests in one call share an episode key")
-        deltas: dict[int, list[int]] = {}
-        for req, row in zip(requests, rows):
+        for req in requests:
             if req.prompt_ids is None:
                 raise ValueError(f"request {req.key!r} has no prompt_ids: the transformers backend works on tokens")
-            deltas[row] = self._reconcile(row, list(req.prompt_ids))
-        prefill = sum(len(d) for d in deltas.values())
-        self.stats["prefill_tokens"] += prefill
-        logits = self._forward(deltas)
-        out: dict[int, list[int]] = {row: [] for row in rows}
-        ended = {row: False for row in rows}
+        self._remove_released()
+        for key in keys:
+            self._row_for(key)
+        self._to_front(set(keys))  # forward passes then run on a leading slice of the cache
+        slot = {key: i for i, key in enumerate(self._keys[: len(keys)])}
+        rows = [slot[k] for k in keys]  # the row of each request, kept up to date as rows move
+        deltas = [self._reconcile(row, list(req.prompt_ids)) for req, row in zip(requests, rows)]  # type: ignore[arg-type]
+        self.stats["prefill_tokens"] += sum(len(d) for d in deltas)
+        logits = self._forward({row: d for row, d in zip(rows, deltas)}, len(rows))
+        out: list[list[int]] = [[] for _ in requests]
+        ended = [False] * len(requests)
+        request_at = {row: i for i, row in enumerate(rows)}
+        live = len(rows)
         stop = self.chat.stop_token_id
         assert self._sampler is not None
-        for step in range(sampling.max_new_tokens):
-            active = [r for r in rows if not ended[r]]
+        for _ in range(sampling.max_new_tokens):
+            active = [i for i in range(len(requests)) if not ended[i]]
             if not active:
                 break
-            picked = self._sampler(logits[active])
-            feed: dict[int, list[int]] = {}
-            for r, tok in zip(active, picked.tolist()):
-                out[r].append(tok)
+            picked = self._sampler(logits[[rows[i] for i in active]])  # in request order: reproducible
+            feed: dict[int, int] = {}
+            for i, tok in zip(active, picked.tolist()):
+                out[i].append(tok)
                 if tok == stop:
-                    ended[r] = True
-                if not ended[r] and len(out[r]) < sampling.max_new_tokens:
-                    feed[r] = [tok]  # the reply's last token is not fed: the next turn encodes it
+                    ended[i] = True
+                if not ended[i] and len(out[i]) < sampling.max_new_tokens:
+                    feed[i] = tok  # the reply's last token is not fed: the next turn encodes it
+                else:
+                    ended[i] = True
             if not feed:
                 break
-            logits = self._forward(feed)
+            # Rows that stop decoding leave the leading slice: swap each with the slice's last row.
+            for row in sorted((rows[i] for i in active if i not in feed), reverse=True):
+                last = live - 1
+                if row != last:
+                    stopped, moved = request_at[row], request_at[last]
+                    self._swap(row, last)
+                    rows[stopped], rows[moved] = last, row
+                    request_at[row], request_at[last] = moved, stopped
+                live -= 1
+            logits = self._forward({rows[i]: [tok] for i, tok in feed.items()}, live)
         results = []
-        for req, row in zip(requests, rows):
-            ids = out[row]
+        for i, req in enumerate(requests):
+            ids = out[i]
             self.stats["generated_tokens"] += len(ids)
-            text_ids = ids[:-1] if ended[row] else ids
+            finished = bool(ids) and ids[-1] == stop
+            text_ids = ids[:-1] if finished else ids
             results.append(TurnResult(
                 text=self.tokenizer.decode(text_ids, skip_special_tokens=False),
-                token_ids=ids, ended=ended[row], prefill_tokens=len(deltas[row]),
+                token_ids=ids, ended=finished, prefill_tokens=len(deltas[i]),
             ))
-
         return results
 
     # ----------------------------------------------------------------- cache bookkeeping
@@ -166,6 +236,22 @@ class TransformersBackend:
         self._positions.append(0)
         self._cache.add_row()
         return len(self._keys) - 1
+
+    def _swap(self, a: int, b: int) -> None:
+        """Exchange two rows, cache contents included."""
+        width = max(len(self._rows[a].tokens), len(self._rows[b].tokens))
+        self._cache.swap(a, b, width)
+        for items in (self._keys, self._rows, self._positions):
+            items[a], items[b] = items[b], items[a]  # type: ignore[index]
+
+    def _to_front(self, keys: set[str]) -> None:
+        """Move the rows of ``keys`` to the front (rows already in front do not move)."""
+        target = 0
+        for row in range(len(self._keys)):
+            if self._keys[row] in keys:
+                if row != target:
+                    self._swap(row, target)
+                target += 1
 
     def _reconcile(self, row: int, prompt: list[int]) -> list[int]:
         """Rewind the row to its longest common prefix with ``prompt``; return the ids still to encode."""
@@ -182,14 +268,15 @@ class TransformersBackend:
         self._positions[row] = common
         return prompt[common:]
 
-    def _forward(self, feeds: dict[int, list[int]]) -> torch.Tensor:
-        """Feed new ids to some rows (others get padding); return each row's last logits."""
-        n_rows = len(self._keys)
+    def _forward(self, feeds: dict[int, list[int]], n_rows: int) -> torch.Tensor:
+        """Run the leading ``n_rows`` rows, feeding new ids to some (others get padding); return each
+        row's last logits."""
         width = max(len(ids) for ids in feeds.values())
-        lengths = [len(r.tokens) for r in self._rows]
+        lengths = [len(r.tokens) for r in self._rows[:n_rows]]
         ends = [lengths[r] + len(feeds.get(r, ())) for r in range(n_rows)]
         cache = self._cache
-        cache.reserve(n_rows, max(ends))
+        cache.reserve(max(ends))
+        cache.rows, cache.total = n_rows, len(self._keys)
         spare = cache.capacity  # the column padding is written to
         input_ids = torch.full((n_rows, width), self.pad_id, dtype=torch.long)
         positions = torch.zeros((n_rows, width), dtype=torch.long)
@@ -204,12 +291,15 @@ class TransformersBackend:
             self._positions[row] += n
         cache.used = max(ends)
         cache.targets = targets.to(self.device)
-        # A query sees its row's columns up to its own; padding queries see everything (never used).
-        columns = torch.arange(cache.used)
-        mask = (columns[None, None, :] <= targets[:, :, None]) | (targets == spare)[:, :, None]
+        mask = None
+        if width == 1:  # a query sees its row's columns up to its own; padding sees everything (never used)
+            columns = torch.arange(cache.used)
+            mask = ((columns[None, None, :] <= targets[:, :, None]) | (targets == spare)[:, :, None])[:, None]
+            mask = mask.to(self.device)
+        counts = [len(feeds.get(r, ())) for r in range(n_rows)]
         output = self.model(
-            input_ids=input_ids.to(self.device), attention_mask=mask[:, None].to(self.device),
-            position_ids=positions.to(self.device), past_key_values=cache, use_cache=True,
+            input_ids=input_ids.to(self.device), attention_mask=mask, position_ids=positions.to(self.device),
+            past_key_values=cache, use_cache=True, curiosa_rows=(lengths, counts),
         )
         self.stats["forward_passes"] += 1
         return output.logits[:, -1, :]
