@@ -30,9 +30,7 @@ from __future__ import annotations
 
 import gc
 import json
-import logging
 import math
-import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Literal, Mapping, NamedTuple, Sequence
@@ -42,13 +40,12 @@ import numpy as np
 from curiosa.data.sets import DataConfig
 from curiosa.envs.task import Task, stable_rng
 from curiosa.evaluation.evaluate import EvaluateConfig
+from curiosa.pipelines.common import timed, write_json
 from curiosa.rollout.engine import EngineConfig
 from curiosa.rollout.generate import GenerateConfig, ModelConfig
 from curiosa.rollout.trajectory import Trajectory
 from curiosa.rollout.types import Backend, SamplingConfig
 from curiosa.training.trainer import TrainConfig
-
-logger = logging.getLogger(__name__)
 
 STRATEGIES = ("ucb", "uniform")
 TRAIN_KINDS = ("rpo", "dpo")
@@ -427,7 +424,7 @@ class Curriculum:
         return state
 
     def _save_state(self, r: int, state: dict[str, Any]) -> None:
-        _write_json(self.round_dir(r) / "bandit.json", state)
+        write_json(self.round_dir(r) / "bandit.json", state)
 
     def used_tasks(self, before_round: int) -> set[str]:
         """Tasks chosen in rounds before ``before_round`` (each task is played at most once per run)."""
@@ -595,11 +592,7 @@ class Curriculum:
                              "mix them. Choose another output_dir, or delete it to start over.")
 
     def _timed(self, stage: str, fn: Any, *args: Any) -> Any:
-        start = time.perf_counter()
-        logger.info("stage %s", stage)
-        result = fn(*args)
-        self.timings[stage] = round(time.perf_counter() - start, 1)
-        return result
+        return timed(self.timings, stage, fn, *args)
 
     def run(self) -> dict[str, Any]:
         """Run every round and the evaluation not yet done; returns summary.json's content."""
@@ -631,8 +624,8 @@ class Curriculum:
         if cfg.evaluate_base:
             base_summary = self._timed("eval_base", self.evaluate, "base", base)
             summary["comparison"] = compare(base_summary, final)
-        _write_json(self.dir / "summary.json", summary)
-        _write_json(self.dir / "timings.json", self.timings)
+        write_json(self.dir / "summary.json", summary)
+        write_json(self.dir / "timings.json", self.timings)
         print_summary(summary.get("comparison", final))
         return summary
 
@@ -651,13 +644,6 @@ def round_arm_stats(chosen: Sequence[Mapping[str, Any]], arms: Sequence[str]) ->
 def _data_stats(train_dir: Path) -> dict[str, Any] | None:
     path = train_dir / "data_stats.json"
     return json.loads(path.read_text()) if path.is_file() else None
-
-
-def _write_json(path: Path, value: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(value, indent=2))
-    tmp.replace(path)
 
 
 def run_curriculum(config: CurriculumConfig, teacher: Backend | None = None) -> dict[str, Any]:

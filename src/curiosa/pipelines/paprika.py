@@ -16,21 +16,17 @@ Stages and what marks each one done (a rerun skips finished stages and resumes t
 
 from __future__ import annotations
 
-import json
-import logging
-import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from curiosa.data.sets import DataConfig
 from curiosa.evaluation.evaluate import EvaluateConfig
+from curiosa.pipelines.common import timed, write_json
 from curiosa.rollout.engine import EngineConfig
 from curiosa.rollout.generate import GenerateConfig, ModelConfig
 from curiosa.rollout.types import Backend, SamplingConfig
 from curiosa.training.trainer import TrainConfig
-
-logger = logging.getLogger(__name__)
 
 
 def _train_sampling() -> SamplingConfig:
@@ -168,11 +164,7 @@ class Paprika:
         return evaluate(config)
 
     def _timed(self, stage: str, fn: Any, *args: Any) -> Any:
-        start = time.perf_counter()
-        logger.info("stage %s", stage)
-        result = fn(*args)
-        self.timings[stage] = round(time.perf_counter() - start, 1)
-        return result
+        return timed(self.timings, stage, fn, *args)
 
     def run(self) -> dict[str, Any]:
         """Run every stage not yet done; returns the base-vs-tuned comparison (metrics.json)."""
@@ -192,20 +184,14 @@ class Paprika:
         tuned_summary = self._timed("eval_tuned", self.evaluate, "tuned", tuned)
         comparison = compare(base_summary, tuned_summary)
         comparison["models"] = {"base": base, "tuned": tuned}
-        _write_json(self.dir / "metrics.json", comparison)
-        _write_json(self.dir / "timings.json", self.timings)
+        write_json(self.dir / "metrics.json", comparison)
+        write_json(self.dir / "timings.json", self.timings)
         if cfg.report:
             from curiosa.evaluation.report import write_report
 
             self._timed("report", write_report, self.dir)
         print_summary(comparison)
         return comparison
-
-
-def _write_json(path: Path, value: Any) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(value, indent=2))
-    tmp.replace(path)
 
 
 def run_paprika(config: PaprikaConfig, teacher: Backend | None = None) -> dict[str, Any]:
