@@ -2,7 +2,6 @@ import json
 import math
 
 import pytest
-import torch
 
 from curiosa import envs
 from curiosa.config import load_config
@@ -241,21 +240,6 @@ def test_cli_registers_the_curriculum_command(capsys):
 
 
 # --------------------------------------------------------------------------- end to end with a tiny model
-@pytest.fixture(scope="module")
-def base_dir(tmp_path_factory):
-    from curiosa.models.tiny import TinyModelConfig, build_model, train_tokenizer
-
-    texts = [envs.make(g, task=envs.load_tasks(g, "train")[0]).reset(seed=0)[0] for g in GROUPS]
-    tokenizer = train_tokenizer((texts + ["Thought: a guess.\nAnswer: 0123"]) * 10, vocab_size=600)
-    torch.manual_seed(0)
-    model = build_model(tokenizer, TinyModelConfig(hidden_size=32, intermediate_size=64, num_layers=1, num_heads=2,
-                                                   num_kv_heads=1, max_position_embeddings=2048))
-    path = tmp_path_factory.mktemp("base")
-    model.save_pretrained(path)
-    tokenizer.save_pretrained(path)
-    return path
-
-
 @pytest.mark.slow
 def test_two_rounds_chain_the_models_and_a_rerun_skips_everything(tmp_path, base_dir):
     from curiosa.models.chat import ChatTokenizer

@@ -6,27 +6,11 @@ import torch
 from curiosa.config import load_config
 from curiosa.models.chat import ChatTokenizer
 from curiosa.models.loading import load_tokenizer
-from curiosa.models.tiny import TinyModelConfig, build_model, train_tokenizer
 from curiosa.pipelines.paprika import Paprika, PaprikaConfig
 from curiosa.rollout.backends.scripted import ScriptedBackend
 from curiosa.rollout.store import load_trajectories
 
 GROUPS = ["mastermind", "cellular_automata"]
-
-
-@pytest.fixture(scope="module")
-def base_dir(tmp_path_factory):
-    from curiosa import envs
-
-    texts = [envs.make(g, task=envs.load_tasks(g, "train")[0]).reset(seed=0)[0] for g in GROUPS]
-    tokenizer = train_tokenizer((texts + ["Thought: a guess.\nAnswer: 0123"]) * 10, vocab_size=600)
-    torch.manual_seed(0)
-    model = build_model(tokenizer, TinyModelConfig(hidden_size=32, intermediate_size=64, num_layers=1, num_heads=2,
-                                                   num_kv_heads=1, max_position_embeddings=2048))
-    path = tmp_path_factory.mktemp("base")
-    model.save_pretrained(path)
-    tokenizer.save_pretrained(path)
-    return path
 
 
 def _config(tmp_path, base_dir, *overrides):

@@ -18,7 +18,8 @@ from curiosa.rollout.generate import GenerateConfig, ModelConfig, generate, sele
 from curiosa.rollout.types import Backend, SamplingConfig
 
 
-def _eval_sampling() -> SamplingConfig:
+def paper_eval_sampling() -> SamplingConfig:
+    """The paper's evaluation sampling: temperature 0.7, min-p 0.3."""
     return SamplingConfig(temperature=0.7, top_p=1.0, min_p=0.3)
 
 
@@ -38,7 +39,7 @@ class EvaluateConfig:
     """Episodes per task (paper: 4)."""
     k: int = 4
     """pass@k is reported for this k (at most samples)."""
-    sampling: SamplingConfig = field(default_factory=_eval_sampling)
+    sampling: SamplingConfig = field(default_factory=paper_eval_sampling)
     """Sampling of the agent's replies (paper: temperature 0.7, min-p 0.3)."""
     engine: EngineConfig = field(default_factory=EngineConfig)
     """Batching and resampling of unreadable replies (an episode that stays unreadable is a failure)."""

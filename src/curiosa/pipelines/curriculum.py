@@ -39,8 +39,8 @@ import numpy as np
 
 from curiosa.data.sets import DataConfig
 from curiosa.envs.task import Task, stable_rng
-from curiosa.evaluation.evaluate import EvaluateConfig
-from curiosa.pipelines.common import timed, write_json
+from curiosa.evaluation.evaluate import EvaluateConfig, paper_eval_sampling
+from curiosa.pipelines.common import paper_rpo, paper_train_sampling, timed, write_json
 from curiosa.rollout.engine import EngineConfig
 from curiosa.rollout.generate import GenerateConfig, ModelConfig
 from curiosa.rollout.trajectory import Trajectory
@@ -216,18 +216,6 @@ def cluster_tasks(tasks: Iterable[Task], key: str = "group") -> dict[str, list[T
 
 
 # --------------------------------------------------------------------------- config
-def _train_sampling() -> SamplingConfig:
-    return SamplingConfig(temperature=1.5, top_p=1.0, min_p=0.3)
-
-
-def _eval_sampling() -> SamplingConfig:
-    return SamplingConfig(temperature=0.7, top_p=1.0, min_p=0.3)
-
-
-def _train() -> TrainConfig:
-    return TrainConfig(learning_rate=2e-7, batch_size=32, beta=0.1, alpha=1.0, save_every=0)
-
-
 @dataclass
 class CurriculumConfig:
     """A curriculum run (defaults: the paper's settings; configs/curriculum.yaml: a CPU-sized run)."""
@@ -263,20 +251,20 @@ class CurriculumConfig:
     reset_bandit_each_round: bool = False
     """Start every round with a fresh bandit (nu measured with the previous model is stale); default:
     the arm statistics carry over from round to round."""
-    train_sampling: SamplingConfig = field(default_factory=_train_sampling)
+    train_sampling: SamplingConfig = field(default_factory=paper_train_sampling)
     """Sampling of the training rollouts (paper: temperature 1.5, min-p 0.3)."""
     selection: DataConfig = field(default_factory=DataConfig)
     """How preference pairs are selected from each round's trajectories."""
     train_kind: Literal["rpo", "dpo"] = "rpo"
     """Per-round objective: rpo (DPO + alpha * NLL of the chosen) or dpo."""
-    train: TrainConfig = field(default_factory=_train)
+    train: TrainConfig = field(default_factory=paper_rpo)
     """Per-round optimisation (output_dir is set to <run>/round-<r>/<train_kind>); the round's starting
     model is its reference (paper: lr 2e-7, batch 32, beta 0.1, alpha 1)."""
     eval_tasks_per_group: int | None = None
     """Test tasks per group in the final evaluation (first N of the test split; default: all)."""
     eval_samples: int = 4
     """Evaluation episodes per test task (paper: 4); pass@k uses k = this."""
-    eval_sampling: SamplingConfig = field(default_factory=_eval_sampling)
+    eval_sampling: SamplingConfig = field(default_factory=paper_eval_sampling)
     """Sampling in evaluation (paper: temperature 0.7, min-p 0.3)."""
     evaluate_base: bool = False
     """Also evaluate the starting model (eval/base) and put the comparison in summary.json."""

@@ -21,28 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from curiosa.data.sets import DataConfig
-from curiosa.evaluation.evaluate import EvaluateConfig
-from curiosa.pipelines.common import timed, write_json
+from curiosa.evaluation.evaluate import EvaluateConfig, paper_eval_sampling
+from curiosa.pipelines.common import paper_rpo, paper_train_sampling, timed, write_json
 from curiosa.rollout.engine import EngineConfig
 from curiosa.rollout.generate import GenerateConfig, ModelConfig
 from curiosa.rollout.types import Backend, SamplingConfig
 from curiosa.training.trainer import TrainConfig
 
 
-def _train_sampling() -> SamplingConfig:
-    return SamplingConfig(temperature=1.5, top_p=1.0, min_p=0.3)
-
-
-def _eval_sampling() -> SamplingConfig:
-    return SamplingConfig(temperature=0.7, top_p=1.0, min_p=0.3)
-
-
 def _sft() -> TrainConfig:
     return TrainConfig(learning_rate=1e-6, batch_size=32, save_every=0)
-
-
-def _rpo() -> TrainConfig:
-    return TrainConfig(learning_rate=2e-7, batch_size=32, beta=0.1, alpha=1.0, save_every=0)
 
 
 @dataclass
@@ -63,13 +51,13 @@ class PaprikaConfig:
     """Trajectories per training task (paper: 20)."""
     samples_per_group: dict[str, int] = field(default_factory=dict)
     """Per-group overrides of samples (paper: mastermind 100)."""
-    train_sampling: SamplingConfig = field(default_factory=_train_sampling)
+    train_sampling: SamplingConfig = field(default_factory=paper_train_sampling)
     """Sampling of the training trajectories (paper: temperature 1.5, min-p 0.3)."""
     selection: DataConfig = field(default_factory=DataConfig)
     """How the SFT set and the preference pairs are selected."""
     sft: TrainConfig = field(default_factory=_sft)
     """SFT stage (its output_dir is set to <run>/sft)."""
-    rpo: TrainConfig = field(default_factory=_rpo)
+    rpo: TrainConfig = field(default_factory=paper_rpo)
     """RPO stage, starting from the SFT model, which is also its reference (output_dir <run>/rpo)."""
     skip_sft: bool = False
     """Go straight to RPO from the base model."""
@@ -77,7 +65,7 @@ class PaprikaConfig:
     """Test tasks per group (first N of the test split; default: all)."""
     eval_samples: int = 4
     """Evaluation episodes per test task (paper: 4); pass@k uses k = this."""
-    eval_sampling: SamplingConfig = field(default_factory=_eval_sampling)
+    eval_sampling: SamplingConfig = field(default_factory=paper_eval_sampling)
     """Sampling in evaluation (paper: temperature 0.7, min-p 0.3)."""
     engine: EngineConfig = field(default_factory=EngineConfig)
     """Batching and resampling of unreadable replies, for every generation stage."""
