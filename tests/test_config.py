@@ -65,3 +65,11 @@ def test_field_docs_and_describe():
     assert field_docs(Job)["games"] == "Games to play."
     rows = {key: doc for key, _, doc in describe(Job)}
     assert rows["sampling.temperature"] == "Softmax temperature."
+
+
+def test_describe_shows_the_defaults_a_parent_gives_its_sections():
+    from curiosa.pipelines.paprika import PaprikaConfig
+
+    defaults = {key: value for key, value, _ in describe(PaprikaConfig)}
+    assert defaults["train_sampling.temperature"] == "1.5" and defaults["eval_sampling.temperature"] == "0.7"
+    assert defaults["rpo.learning_rate"] == "2e-07" and defaults["sft.learning_rate"] == "1e-06"

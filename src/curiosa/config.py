@@ -223,15 +223,18 @@ def save_config(config: Any, path: str | Path) -> None:
     Path(path).write_text("\n".join(lines) + "\n")
 
 
-def describe(cls: type, prefix: str = "") -> list[tuple[str, str, str]]:
-    """(dotted key, default, docstring) for every field, nested sections flattened: for ``--help``."""
+def describe(cls: type, prefix: str = "", defaults: Any = None) -> list[tuple[str, str, str]]:
+    """(dotted key, default, docstring) for every field, nested sections flattened: for ``--help``.
+
+    A section's defaults are those its parent gives it (e.g. a pipeline's training sampling at
+    temperature 1.5), not those of the section's class."""
     rows: list[tuple[str, str, str]] = []
     docs = field_docs(cls)
-    defaults = cls()
+    defaults = cls() if defaults is None else defaults
     for f in dataclasses.fields(cls):
         value = getattr(defaults, f.name)
         if dataclasses.is_dataclass(value):
-            rows += describe(type(value), prefix=f"{prefix}{f.name}.")
+            rows += describe(type(value), prefix=f"{prefix}{f.name}.", defaults=value)
         else:
             rows.append((prefix + f.name, repr(to_dict(value)), docs.get(f.name, "")))
     return rows
