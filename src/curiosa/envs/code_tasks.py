@@ -36,8 +36,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from curiosa.envs.base import FormatError
+from curiosa.envs.file_datasets import FileDataset, register_file_dataset, split_files
 from curiosa.envs.self_correction import JudgeUnavailable, SelfCorrectionEnv, Verdict
-from curiosa.envs.task import SPLITS, Task, check_split, make_tasks
+from curiosa.envs.task import Task, check_split, make_tasks
 from curiosa.envs.text import MAX_ACTION_CHARS
 
 CODE_REPLY_FORMAT = (
@@ -269,15 +270,8 @@ def mbpp_split(record: dict[str, Any]) -> str:
     return "test" if zlib.crc32(record["text"].encode("utf-8")) % 100 < 50 else "train"
 
 
-class MbppEnv(CodeEnv):
+class MbppEnv(FileDataset, CodeEnv):
     """Write the function an MBPP problem describes; its asserts decide."""
-
-    group: ClassVar[str] = ""
-    records: ClassVar[dict[str, list[dict[str, Any]]]] = {}
-
-    @classmethod
-    def build_tasks(cls, split: str) -> list[Task]:
-        return make_tasks(cls.group, split, cls.records.get(check_split(split), []))
 
     def _problem_prompt(self) -> str:
         assert self.task is not None
@@ -296,25 +290,5 @@ class MbppEnv(CodeEnv):
 def register_mbpp_jsonl(train: str | Path | None = None, test: str | Path | None = None, *,
                         path: str | Path | None = None, name: str = "mbpp") -> type[MbppEnv]:
     """Register an MBPP file (or one file per split) as the game ``name`` (then listed by ``envs.names()``)."""
-    from curiosa.envs.registry import names, register
-
-    if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
-        raise ValueError(f"dataset name must be lowercase letters, digits and '_', got {name!r}")
-    if name in names():
-        raise ValueError(f"a game named {name!r} is already registered")
-    if path is not None:
-        if train is not None or test is not None:
-            raise ValueError("give either path= (one file) or train=/test= files, not both")
-        records = read_mbpp_jsonl(path)
-        parts = {s: [r for r in records if mbpp_split(r) == s] for s in SPLITS}
-    elif train is None and test is None:
-        raise ValueError("no MBPP data given: pass train= and/or test= files, or path=")
-    else:
-        parts = {"train": read_mbpp_jsonl(train) if train is not None else [],
-                 "test": read_mbpp_jsonl(test) if test is not None else []}
-        in_test = {r["text"] for r in parts["test"]}
-        parts["train"] = [r for r in parts["train"] if r["text"] not in in_test]
-    cls = type(f"Mbpp_{name}", (MbppEnv,), {"group": name, "records": parts,
-                                           "__doc__": f"MBPP dataset {name!r} from user files."})
-    register(cls)
-    return cls
+    return register_file_dataset(MbppEnv, name, f"MBPP dataset {name!r} from user files.", lambda: split_files(
+        train, test, path, read=read_mbpp_jsonl, key="text", split_of=mbpp_split, what="MBPP data"))

@@ -29,12 +29,13 @@ import os
 import re
 import zlib
 from pathlib import Path
-from typing import Any, ClassVar, Mapping
+from typing import Any, Mapping
 
 from curiosa.envs.base import FormatError
+from curiosa.envs.file_datasets import FileDataset, Records, register_file_dataset, split_files
 from curiosa.envs.math_answers import equivalent, extract_math_answer, last_boxed
 from curiosa.envs.self_correction import SelfCorrectionEnv, Verdict
-from curiosa.envs.task import SPLITS, Task, check_split, make_tasks
+from curiosa.envs.task import Task, check_split, make_tasks
 from curiosa.envs.text import quote
 
 MATH_DATA_REPLY_FORMAT = (
@@ -117,33 +118,8 @@ def load_math_jsonl(path: str | Path, split: str = "test", *, group: str = "math
     return make_tasks(group, split, read_math_jsonl(path))
 
 
-def _split_records(train: str | Path | None, test: str | Path | None, path: str | Path | None,
-                   test_fraction: float) -> dict[str, list[dict[str, Any]]]:
-    if path is not None:
-        if train is not None or test is not None:
-            raise ValueError("give either path= (one file, split by hash) or train=/test= files, not both")
-        if not 0.0 < test_fraction < 1.0:
-            raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction}")
-        records = read_math_jsonl(path)
-        return {s: [r for r in records if hash_split(r["problem"], test_fraction) == s] for s in SPLITS}
-    if train is None and test is None:
-        raise ValueError("no math dataset given: pass train= and/or test= files, or path=")
-    parts = {"train": read_math_jsonl(train) if train is not None else [],
-             "test": read_math_jsonl(test) if test is not None else []}
-    in_test = {r["problem"] for r in parts["test"]}
-    parts["train"] = [r for r in parts["train"] if r["problem"] not in in_test]
-    return parts
-
-
-class MathDatasetEnv(SelfCorrectionEnv):
+class MathDatasetEnv(FileDataset, SelfCorrectionEnv):
     """Base of registered math datasets; :func:`register_math_jsonl` makes a subclass per dataset."""
-
-    group: ClassVar[str] = ""
-    records: ClassVar[dict[str, list[dict[str, Any]]]] = {}
-
-    @classmethod
-    def build_tasks(cls, split: str) -> list[Task]:
-        return make_tasks(cls.group, split, cls.records.get(check_split(split), []))
 
     def _problem_prompt(self) -> str:
         assert self.task is not None
@@ -177,17 +153,13 @@ def register_math_jsonl(train: str | Path | None = None, test: str | Path | None
     ``train``/``test``: one file per split. ``path``: one file, cut by a hash of each problem so that
     ``test_fraction`` of it is test. A name can be registered once per process.
     """
-    from curiosa.envs.registry import names, register
+    def load() -> Records:
+        if path is not None and train is None and test is None and not 0.0 < test_fraction < 1.0:
+            raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction}")
+        return split_files(train, test, path, read=read_math_jsonl, key="problem", what="math dataset",
+                           split_of=lambda r: hash_split(r["problem"], test_fraction))
 
-    if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
-        raise ValueError(f"dataset name must be lowercase letters, digits and '_', got {name!r}")
-    if name in names():
-        raise ValueError(f"a game named {name!r} is already registered")
-    parts = _split_records(train, test, path, test_fraction)
-    cls = type(f"MathDataset_{name}", (MathDatasetEnv,), {"group": name, "records": parts,
-                                                          "__doc__": f"Math dataset {name!r} from user files."})
-    register(cls)
-    return cls
+    return register_file_dataset(MathDatasetEnv, name, f"Math dataset {name!r} from user files.", load)
 
 
 def register_from_environment() -> type[MathDatasetEnv] | None:
