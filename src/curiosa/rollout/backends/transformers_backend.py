@@ -7,7 +7,7 @@ and attended row by row over the row's own history; then the rows decode togethe
 per token, each new token written at its own row's end. A row whose reply has ended is swapped
 behind the rows still decoding, so every pass runs on a leading slice of the cache, up to its
 longest live row. Nothing is copied as the cache grows (capacity doubles when needed). A resample
-rewinds the row to where the rejected reply began. Position ids are tracked per row; finished
+rewinds the row to where the rejected reply began. A token's position is its column; finished
 episodes' rows are removed.
 """
 
@@ -148,7 +148,6 @@ class TransformersBackend:
         self._rows: list[_Row] = []
         self._keys: list[str | None] = []  # None marks a released row awaiting removal
         self._cache = _RowCache()
-        self._positions: list[int] = []
         self._sampler: Sampler | None = None
         self._sampling: SamplingConfig | None = None
         
@@ -233,7 +232,6 @@ class TransformersBackend:
             return self._keys.index(key)
         self._keys.append(key)
         self._rows.append(_Row())
-        self._positions.append(0)
         self._cache.add_row()
         return len(self._keys) - 1
 
@@ -241,7 +239,7 @@ class TransformersBackend:
         """Exchange two rows, cache contents included."""
         width = max(len(self._rows[a].tokens), len(self._rows[b].tokens))
         self._cache.swap(a, b, width)
-        for items in (self._keys, self._rows, self._positions):
+        for items in (self._keys, self._rows):
             items[a], items[b] = items[b], items[a]  # type: ignore[index]
 
     def _to_front(self, keys: set[str]) -> None:
@@ -265,7 +263,6 @@ class TransformersBackend:
         if common == len(prompt):  # nothing new: re-encode the last prompt token to get its logits
             common -= 1
         del state.tokens[common:]
-        self._positions[row] = common
         return prompt[common:]
 
     def _forward(self, feeds: dict[int, list[int]], n_rows: int) -> torch.Tensor:
@@ -285,10 +282,9 @@ class TransformersBackend:
             n = len(ids)
             start = width - n  # left-pad inside the chunk so every fed row ends at the last column
             input_ids[row, start:] = torch.tensor(ids)
-            positions[row, start:] = torch.arange(self._positions[row], self._positions[row] + n)
-            targets[row, start:] = torch.arange(lengths[row], lengths[row] + n)
+            targets[row, start:] = torch.arange(lengths[row], lengths[row] + n)  # a token's column is its position
+            positions[row, start:] = targets[row, start:]
             self._rows[row].tokens.extend(ids)
-            self._positions[row] += n
         cache.used = max(ends)
         cache.targets = targets.to(self.device)
         mask = None
@@ -311,5 +307,4 @@ class TransformersBackend:
         index = torch.tensor(keep, dtype=torch.long, device=self.device)
         self._keys = [self._keys[i] for i in keep]
         self._rows = [self._rows[i] for i in keep]
-        self._positions = [self._positions[i] for i in keep]
         self._cache.keep_rows(index)
