@@ -8,11 +8,11 @@ summary (``summary.json``) covers exactly the episodes this config asks for.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from curiosa.files import write_json
 from curiosa.rollout.engine import EngineConfig
 from curiosa.rollout.generate import GenerateConfig, ModelConfig, generate, select_tasks
 from curiosa.rollout.types import Backend, SamplingConfig
@@ -72,8 +72,5 @@ def evaluate(config: EvaluateConfig, backend: Backend | None = None) -> dict[str
     episodes = [t for t in load_trajectories(gen.output) if t.id in wanted]
     summary = summarize(episodes, k=config.k)
     summary["model"] = config.model.path
-    path = Path(config.output_dir) / "summary.json"
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(summary, indent=2))
-    tmp.replace(path)
+    write_json(Path(config.output_dir) / "summary.json", summary)
     return summary

@@ -61,10 +61,6 @@ def _config(model: Any) -> Any:
     return inner.config
 
 
-def uses_native_varlen(model: Any) -> bool:
-    return _config(model)._attn_implementation in NATIVE_VARLEN
-
-
 def enable(model: Any) -> None:
     """Switch ``model`` to packed attention (flash-attention models, which read the boundaries
     themselves, are left alone). Calls without boundaries still get plain SDPA, so generating

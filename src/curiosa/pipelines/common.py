@@ -1,11 +1,9 @@
-"""What the method pipelines share: the paper's defaults, atomic JSON outputs and per-stage timings."""
+"""What the method pipelines share: the paper's defaults and per-stage timings."""
 
 from __future__ import annotations
 
-import json
 import logging
 import time
-from pathlib import Path
 from typing import Any, Callable
 
 from curiosa.rollout.types import SamplingConfig
@@ -22,14 +20,6 @@ def paper_train_sampling() -> SamplingConfig:
 def paper_rpo() -> TrainConfig:
     """The paper's RPO stage (8B model): lr 2e-7, batch 32, beta 0.1, alpha 1.0."""
     return TrainConfig(learning_rate=2e-7, batch_size=32, beta=0.1, alpha=1.0, save_every=0)
-
-
-def write_json(path: Path, value: Any) -> None:
-    """Write through a temporary file and a rename, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(value, indent=2))
-    tmp.replace(path)
 
 
 def timed(timings: dict[str, float], stage: str, fn: Callable[..., Any], *args: Any) -> Any:

@@ -40,7 +40,8 @@ import numpy as np
 from curiosa.data.sets import DataConfig
 from curiosa.envs.task import Task, stable_rng
 from curiosa.evaluation.evaluate import EvaluateConfig, paper_eval_sampling
-from curiosa.pipelines.common import paper_rpo, paper_train_sampling, timed, write_json
+from curiosa.files import write_json
+from curiosa.pipelines.common import paper_rpo, paper_train_sampling, timed
 from curiosa.rollout.engine import EngineConfig
 from curiosa.rollout.generate import GenerateConfig, ModelConfig
 from curiosa.rollout.trajectory import Trajectory

@@ -22,7 +22,8 @@ from typing import Any
 
 from curiosa.data.sets import DataConfig
 from curiosa.evaluation.evaluate import EvaluateConfig, paper_eval_sampling
-from curiosa.pipelines.common import paper_rpo, paper_train_sampling, timed, write_json
+from curiosa.files import write_json
+from curiosa.pipelines.common import paper_rpo, paper_train_sampling, timed
 from curiosa.rollout.engine import EngineConfig
 from curiosa.rollout.generate import GenerateConfig, ModelConfig
 from curiosa.rollout.types import Backend, SamplingConfig

@@ -23,6 +23,7 @@ from typing import Any, Literal, Sequence
 import numpy as np
 import torch
 
+from curiosa.files import write_json
 from curiosa.models.loading import LoraConfig
 from curiosa.training.losses import dpo_losses, sft_loss_sum
 from curiosa.training.packing import pack, plan_microbatches, sequence_logps
@@ -196,10 +197,7 @@ class Trainer:
             merged.update(part)
         self.reference = merged
         if acc.is_main_process:
-            self.out.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(merged))
-            tmp.replace(path)
+            write_json(path, merged, indent=None)
         acc.wait_for_everyone()
 
     def _pair_logps(self, group: Sequence[int]) -> tuple[tuple[torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]]:
