@@ -116,15 +116,16 @@ def _check_same_policy(config: GenerateConfig, out: Path) -> None:
     from curiosa.config import load_config
 
     saved = load_config(GenerateConfig, saved_path)
+    changes = []
     for section in ("model", "sampling"):
         before, now = asdict(getattr(saved, section)), asdict(getattr(config, section))
-        before.pop("threads", None), now.pop("threads", None)
-        changed = sorted(k for k in now if before.get(k) != now[k])
-        if changed or saved.seed != config.seed:
-            what = ", ".join(f"{section}.{k}: {before.get(k)!r} -> {now[k]!r}" for k in changed) or \
-                f"seed: {saved.seed} -> {config.seed}"
-            raise ValueError(f"{out} holds episodes played with other settings ({what}); resuming would mix them. "
-                             "Choose another output file, or delete it to start over.")
+        changes += [f"{section}.{k}: {before.get(k)!r} -> {v!r}" for k, v in sorted(now.items())
+                    if k != "threads" and before.get(k) != v]  # threads change speed, not episodes
+    if saved.seed != config.seed:
+        changes.append(f"seed: {saved.seed} -> {config.seed}")
+    if changes:
+        raise ValueError(f"{out} holds episodes played with other settings ({', '.join(changes)}); resuming would "
+                         "mix them. Choose another output file, or delete it to start over.")
 
 
 def generate(config: GenerateConfig, backend: Backend | None = None) -> dict[str, Any]:
