@@ -148,6 +148,13 @@ def _paprika(args: argparse.Namespace, config: Any) -> Any:
     return f"run directory: {config.output_dir} (metrics.json, report.html)"
 
 
+def _score(args: argparse.Namespace, config: Any) -> Any:
+    from curiosa.pipelines.score import run_score
+
+    run_score(config)
+    return f"run directory: {config.output_dir} (metrics.json, report.html)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     from curiosa import __version__
     from curiosa.policies.base import KINDS
@@ -199,6 +206,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "trains on them; then the final model is evaluated (every round and step resumes).",
                         "curiosa.pipelines.curriculum:CurriculumConfig",
                         lambda args, config: _config_class("curiosa.pipelines.curriculum:cli_run")(args, config))
+    _add_config_command(sub, "score", "SCoRe end to end in one run directory: base model, the baselines (STaR, "
+                        "Pair-SFT, single-turn RL, Stage II only, alpha = 0), Stage I + Stage II RL, greedy evaluation "
+                        "of every model on held-out problems, report (every stage resumes).",
+                        "curiosa.pipelines.score:ScoreConfig", _score)
     p = sub.add_parser("train", help="multi-turn SFT, DPO or RPO on agent tokens only")
     train_sub = p.add_subparsers(dest="kind", metavar="KIND", required=True)
     for kind, what in (("sft", "supervised fine-tuning on successful trajectories"),

@@ -9,7 +9,8 @@ Rewards are binary per attempt. ``step`` returns the reward of the attempt it ju
 rewards of an episode are ``r1, r2`` and their sum is Stage II's ``r(y1) + r(y2)``), while
 ``info["success"]`` is only ever True on the final step, when attempt 2 is right: a trajectory's
 success is the final answer's correctness. Every step's ``info["feedback"]`` holds ``attempt``,
-``correct`` and ``attempt_rewards`` (the list so far); the final step adds ``first_correct``,
+``correct``, ``attempt_rewards`` and ``attempt_answers`` (the lists so far; an answer is the parsed
+move as text, None for an unreadable reply); the final step adds ``first_correct``,
 ``final_correct`` and ``transition`` (``"c->c"``, ``"i->c"``, ``"c->i"`` or ``"i->i"``).
 
 An unreadable reply (no ``Answer:`` line, no number, no code) raises :class:`FormatError` from
@@ -69,6 +70,7 @@ class SelfCorrectionEnv(TextGameEnv):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.attempt_rewards: list[float] = []
+        self.attempt_answers: list[str | None] = []
 
     # ----------------------------------------------------------------- subclass hooks
     def _problem_prompt(self) -> str:
@@ -80,15 +82,21 @@ class SelfCorrectionEnv(TextGameEnv):
     def _expected(self) -> str:
         return ""
 
+    def _answer_key(self, move: Any) -> str:
+        """The attempt's answer as compared between attempts (changed-answer rate)."""
+        return str(move).strip()
+
     # ----------------------------------------------------------------- game
     def _start(self) -> str:
         self.attempt_rewards = []
+        self.attempt_answers = []
         return self._problem_prompt()
 
-    def _record(self, correct: bool, feedback: dict[str, Any]) -> dict[str, Any]:
+    def _record(self, correct: bool, feedback: dict[str, Any], answer: str | None = None) -> dict[str, Any]:
         self.attempt_rewards.append(1.0 if correct else 0.0)
+        self.attempt_answers.append(answer)
         feedback.update({"attempt": len(self.attempt_rewards), "correct": bool(correct),
-                         "attempt_rewards": list(self.attempt_rewards)})
+                         "attempt_rewards": list(self.attempt_rewards), "attempt_answers": list(self.attempt_answers)})
         if len(self.attempt_rewards) >= self.max_turns:
             first, final = self.attempt_rewards[0] > 0, self.attempt_rewards[-1] > 0
             feedback.update({"first_correct": first, "final_correct": final, "transition": transition(first, final)})
@@ -102,7 +110,7 @@ class SelfCorrectionEnv(TextGameEnv):
             raise
         except Exception as err:  # noqa: BLE001 - no agent output may crash the env; a judge failure is a wrong answer
             verdict = Verdict(False, {"judge_error": f"{type(err).__name__}: {err}"[:300]})
-        feedback = self._record(verdict.correct, dict(verdict.feedback))
+        feedback = self._record(verdict.correct, dict(verdict.feedback), self._answer_key(move))
         if self.turn < self.max_turns:
             return Outcome(self.revision_prompt, feedback=feedback)
         verdict_text = "Your final answer is correct." if verdict.correct else "Your final answer is not correct."

@@ -322,7 +322,7 @@ def comparison_headline(comparison: Mapping[str, Any]) -> str:
             f"(relative {rel_text}); tuned beats base in {o['groups_improved']} of {o['groups_compared']} groups.")
 
 
-def _render(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+def _render(header: Sequence[str], rows: Sequence[Sequence[str]], last_is_total: bool = True) -> str:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
 
     def line(cells: Sequence[str]) -> str:
@@ -330,6 +330,8 @@ def _render(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
     rule = "-" * len(line(header))
     body = [line(r) for r in rows]
+    if not last_is_total:
+        return "\n".join([line(header), rule, *body])
     return "\n".join([line(header), rule, *body[:-1], rule, body[-1]])
 
 

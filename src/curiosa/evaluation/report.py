@@ -37,7 +37,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from curiosa.evaluation import metrics as M
 from curiosa.rollout.store import load_trajectories
@@ -302,9 +302,10 @@ def _figures(run: _Run) -> list[_Figure]:
     return out
 
 
-def _write_figures(run: _Run, folder: Path) -> list[_Figure]:
+def _write_figures(run: _Run, folder: Path, make: Callable[[Any], list[_Figure]] | None = None) -> list[_Figure]:
+    """The figures ``make(run)`` draws (default: PAPRIKA's), also written as PNG files to ``folder``."""
     try:
-        figures = _figures(run)
+        figures = (make or _figures)(run)
     except ImportError:
         run.notes.append("matplotlib is not installed: the report has no figures (pip install matplotlib).")
         return []
@@ -453,16 +454,18 @@ def _train_rows(rows: Iterable[Trajectory]) -> tuple[list[str], list[list[str]]]
     return header, body
 
 
-def _viewer_section(run: _Run, limit: int) -> tuple[str, str]:
-    """The viewer's markup and its embedded data (empty when there are no episodes)."""
+def _viewer_section(run: _Run, limit: int, record: Callable[[str, Trajectory], dict[str, Any]] | None = None,
+                    intro: str = "") -> tuple[str, str]:
+    """The viewer's markup and its embedded data (empty when there are no episodes); ``record`` turns
+    an episode into what the viewer shows (default: the episode as it is)."""
     if not run.episodes:
         return "", ""
     chosen, note = select_episodes(run.episodes, limit)
     models = list(run.episodes)
     chosen.sort(key=lambda mt: (mt[1].group, mt[1].task_id, mt[1].sample_index, models.index(mt[0])))
-    data = script_json({"episodes": [_episode_record(m, t) for m, t in chosen]})
+    data = script_json({"episodes": [(record or _episode_record)(m, t) for m, t in chosen]})
     note_html = f'<p class="note">{_e(note)}</p>' if note else ""
-    markup = _section("episodes", "Evaluation episodes", note_html + VIEWER_HTML)
+    markup = _section("episodes", "Evaluation episodes", intro + note_html + VIEWER_HTML)
     return markup, f'<script type="application/json" id="episode-data">{data}</script>'
 
 
@@ -492,12 +495,14 @@ def write_report(run_dir: str | Path, *, title: str | None = None, max_episodes:
     figures = _write_figures(run, root / "figures")
     viewer, data = _viewer_section(run, max_episodes)
     page_title = title or f"curiosa run: {root.resolve().name}"
-    body = "".join([
-        f"<header><h1>{_e(page_title)}</h1></header>",
-        _notes_section(run.notes), _results_section(run), _figures_section(figures),
-        _training_section(run), viewer, _config_section(run.config_text),
-    ])
-    page = PAGE.format(title=_e(page_title), css=CSS, body=body, data=data, script=VIEWER_JS if data else "")
+    return _write_page(root, page_title, [_notes_section(run.notes), _results_section(run), _figures_section(figures),
+                                          _training_section(run), viewer, _config_section(run.config_text)], data)
+
+
+def _write_page(root: Path, title: str, sections: Sequence[str], data: str) -> Path:
+    """``root/report.html`` from its sections and the viewer's embedded data, written atomically."""
+    body = f"<header><h1>{_e(title)}</h1></header>" + "".join(sections)
+    page = PAGE.format(title=_e(title), css=CSS, body=body, data=data, script=VIEWER_JS if data else "")
     out = root / "report.html"
     tmp = out.with_suffix(".html.tmp")
     tmp.write_text(page, encoding="utf-8")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
+from pathlib import Path
 from typing import Any, Callable
+
+from curiosa.files import write_json
 
 from curiosa.rollout.types import SamplingConfig
 from curiosa.training.trainer import TrainConfig
@@ -29,3 +33,17 @@ def timed(timings: dict[str, float], stage: str, fn: Callable[..., Any], *args: 
     result = fn(*args)
     timings[stage] = round(time.perf_counter() - start, 1)
     return result
+
+
+def save_timings(path: Path, timings: dict[str, float]) -> None:
+    """Add this invocation's stage times to those already in ``path``: a resumed run's file holds the
+    wall time each stage took over all invocations (a skipped stage adds almost nothing)."""
+    total: dict[str, float] = {}
+    if path.is_file():
+        try:
+            total = {k: float(v) for k, v in json.loads(path.read_text()).items()}
+        except (ValueError, AttributeError, TypeError):
+            logger.warning("%s is unreadable; starting it again", path)
+    for stage, seconds in timings.items():
+        total[stage] = round(total.get(stage, 0.0) + seconds, 1)
+    write_json(path, total)

@@ -41,7 +41,7 @@ from curiosa.data.sets import DataConfig
 from curiosa.envs.task import Task, stable_rng
 from curiosa.evaluation.evaluate import EvaluateConfig, paper_eval_sampling
 from curiosa.files import write_json
-from curiosa.pipelines.common import paper_rpo, paper_train_sampling, timed
+from curiosa.pipelines.common import paper_rpo, paper_train_sampling, save_timings, timed
 from curiosa.rollout.engine import EngineConfig
 from curiosa.rollout.generate import GenerateConfig, ModelConfig
 from curiosa.rollout.trajectory import Trajectory
@@ -614,7 +614,7 @@ class Curriculum:
             base_summary = self._timed("eval_base", self.evaluate, "base", base)
             summary["comparison"] = compare(base_summary, final)
         write_json(self.dir / "summary.json", summary)
-        write_json(self.dir / "timings.json", self.timings)
+        save_timings(self.dir / "timings.json", self.timings)
         print_summary(summary.get("comparison", final))
         return summary
 

@@ -23,7 +23,7 @@ from typing import Any
 from curiosa.data.sets import DataConfig
 from curiosa.evaluation.evaluate import EvaluateConfig, paper_eval_sampling
 from curiosa.files import write_json
-from curiosa.pipelines.common import paper_rpo, paper_train_sampling, timed
+from curiosa.pipelines.common import paper_rpo, paper_train_sampling, save_timings, timed
 from curiosa.rollout.engine import EngineConfig
 from curiosa.rollout.generate import GenerateConfig, ModelConfig
 from curiosa.rollout.types import Backend, SamplingConfig
@@ -174,7 +174,7 @@ class Paprika:
         comparison = compare(base_summary, tuned_summary)
         comparison["models"] = {"base": base, "tuned": tuned}
         write_json(self.dir / "metrics.json", comparison)
-        write_json(self.dir / "timings.json", self.timings)
+        save_timings(self.dir / "timings.json", self.timings)
         if cfg.report:
             from curiosa.evaluation.report import write_report
 

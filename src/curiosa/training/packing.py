@@ -38,6 +38,8 @@ class Packed:
     """[N] the predicted (agent) token ids."""
     target_seq: torch.Tensor
     """[N] which sequence (0..n-1) each prediction belongs to."""
+    target_tag: torch.Tensor
+    """[N] the mask value of each predicted token (masks may tag tokens, e.g. with their attempt number)."""
     n: int
     real_tokens: int
     cu_seq_lens: torch.Tensor | None = None
@@ -63,7 +65,9 @@ def _rows(lengths: Sequence[int], capacity: int) -> list[list[int]]:
 
 def pack(sequences: Sequence[tuple[Sequence[int], Sequence[int]]], device: Any = "cpu",
          row_tokens: int | None = None, pad_id: int = 0) -> Packed:
-    """Pack (input_ids, agent_mask) pairs in one row (``row_tokens=None``) or rows of about ``row_tokens``."""
+    """Pack (input_ids, agent_mask) pairs in one row (``row_tokens=None``) or rows of about ``row_tokens``.
+
+    Mask entries above 0 mark trained tokens; their value is kept as ``target_tag``."""
     lengths = [len(ids) for ids, _ in sequences]
     for i, (ids, mask) in enumerate(sequences):
         if len(ids) != len(mask) or len(ids) < 2:
@@ -72,7 +76,7 @@ def pack(sequences: Sequence[tuple[Sequence[int], Sequence[int]]], device: Any =
     width = max(sum(lengths[i] for i in row) for row in rows)
     ids_np = np.full((len(rows), width), pad_id, dtype=np.int64)
     pos_np = np.zeros((len(rows), width), dtype=np.int64)
-    t_row, t_col, t_tok, t_seq = [], [], [], []
+    t_row, t_col, t_tok, t_seq, t_tag = [], [], [], [], []
     for r, row in enumerate(rows):
         offset = 0
         for i in row:
@@ -80,11 +84,13 @@ def pack(sequences: Sequence[tuple[Sequence[int], Sequence[int]]], device: Any =
             n = len(seq_ids)
             ids_np[r, offset:offset + n] = seq_ids
             pos_np[r, offset:offset + n] = np.arange(n)
-            predicted = np.flatnonzero(np.asarray(sequences[i][1][1:], dtype=bool)) + 1  # agent tokens t >= 1
+            tags = np.asarray(sequences[i][1], dtype=np.int64)
+            predicted = np.flatnonzero(tags[1:] > 0) + 1  # agent tokens t >= 1
             t_row.append(np.full(len(predicted), r))
             t_col.append(offset + predicted - 1)  # the position whose logits predict token t
             t_tok.append(seq_ids[predicted])
             t_seq.append(np.full(len(predicted), i))
+            t_tag.append(tags[predicted])
             offset += n
         pos_np[r, offset:] = np.arange(width - offset)  # padding reads as one more (untrained) sequence
     cols = torch.from_numpy(np.concatenate(t_col))
@@ -96,13 +102,14 @@ def pack(sequences: Sequence[tuple[Sequence[int], Sequence[int]]], device: Any =
         input_ids=torch.from_numpy(ids_np).to(device), position_ids=torch.from_numpy(pos_np).to(device),
         keep=keep.to(device), target_rows=torch.from_numpy(np.concatenate(t_row)).to(device),
         target_cols=inverse.to(device), targets=torch.from_numpy(np.concatenate(t_tok)).to(device),
-        target_seq=torch.from_numpy(np.concatenate(t_seq)).to(device), n=len(sequences),
+        target_seq=torch.from_numpy(np.concatenate(t_seq)).to(device),
+        target_tag=torch.from_numpy(np.concatenate(t_tag)).to(device), n=len(sequences),
         real_tokens=sum(lengths), cu_seq_lens=cu, max_length=max(lengths),
     )
 
 
-def sequence_logps(model: Any, packed: Packed) -> tuple[torch.Tensor, torch.Tensor]:
-    """(sum of agent-token log-probs, number of agent tokens) per packed sequence, shape [n] each."""
+def token_logps(model: Any, packed: Packed) -> torch.Tensor:
+    """The log-prob of every trained token, shape [N], in the order of ``packed.targets``."""
     extra: dict[str, Any] = {}
     if packed.cu_seq_lens is not None:
         from curiosa.models import packed_attention
@@ -113,10 +120,14 @@ def sequence_logps(model: Any, packed: Packed) -> tuple[torch.Tensor, torch.Tens
     logits = model(input_ids=packed.input_ids, position_ids=packed.position_ids, use_cache=False,
                    logits_to_keep=packed.keep, **extra).logits  # [rows, K, V]
     picked = logits[packed.target_rows, packed.target_cols].float()
-    token_logps = picked.log_softmax(-1).gather(-1, packed.targets.unsqueeze(-1)).squeeze(-1)
-    sums = torch.zeros(packed.n, device=picked.device, dtype=token_logps.dtype).index_add(
-        0, packed.target_seq, token_logps)
-    counts = torch.zeros(packed.n, device=picked.device, dtype=torch.long).index_add(
+    return picked.log_softmax(-1).gather(-1, packed.targets.unsqueeze(-1)).squeeze(-1)
+
+
+def sequence_logps(model: Any, packed: Packed) -> tuple[torch.Tensor, torch.Tensor]:
+    """(sum of agent-token log-probs, number of agent tokens) per packed sequence, shape [n] each."""
+    logps = token_logps(model, packed)
+    sums = torch.zeros(packed.n, device=logps.device, dtype=logps.dtype).index_add(0, packed.target_seq, logps)
+    counts = torch.zeros(packed.n, device=logps.device, dtype=torch.long).index_add(
         0, packed.target_seq, torch.ones_like(packed.target_seq))
     return sums, counts
 

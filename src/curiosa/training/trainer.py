@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import shutil
@@ -220,7 +221,7 @@ class Trainer:
         metrics: dict[str, float] = {"loss": 0.0}
         for n, group in enumerate(micro):
             sync = n == len(micro) - 1
-            context = acc.no_sync(self.model) if not sync else _null()
+            context = acc.no_sync(self.model) if not sync else contextlib.nullcontext()
             with context:
                 loss, parts = self._loss(group, totals)
                 acc.backward(loss * world * weight)
@@ -358,11 +359,3 @@ class Trainer:
                 shutil.rmtree(final)
             tmp.rename(final)
         acc.wait_for_everyone()
-
-
-class _null:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None

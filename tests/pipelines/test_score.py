@@ -1,0 +1,133 @@
+"""`curiosa score` end to end on a tiny random model, and the SFT baselines' data selection."""
+
+import json
+
+import pytest
+import torch
+
+from curiosa import envs
+from curiosa.config import ConfigError, load_config
+from curiosa.models.chat import ChatTokenizer
+from curiosa.models.tiny import TinyModelConfig, build_model, train_tokenizer
+from curiosa.pipelines.score import BASELINES, Score, ScoreConfig, pair_sft_rows, star_rows
+from curiosa.rollout.backends.scripted import ScriptedBackend
+from curiosa.rollout.engine import EngineConfig, RolloutEngine, make_jobs
+
+GROUP = "math_synthetic"
+
+
+@pytest.fixture(scope="module")
+def math_base(tmp_path_factory):
+    tasks = envs.load_tasks(GROUP, "train")[:40]
+    env = envs.make(GROUP, task=tasks[0])
+    texts = [envs.make(GROUP, task=t).reset(seed=0)[0] for t in tasks] + [env.revision_prompt, "Thought: 1\nAnswer: 2"]
+    tokenizer = train_tokenizer(texts * 5, vocab_size=600)
+    torch.manual_seed(0)
+    model = build_model(tokenizer, TinyModelConfig(hidden_size=32, intermediate_size=64, num_layers=1, num_heads=2,
+                                                   num_kv_heads=1, max_position_embeddings=2048))
+    path = tmp_path_factory.mktemp("math_base")
+    model.save_pretrained(path)
+    tokenizer.save_pretrained(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def student_episodes(math_base):
+    from curiosa.models.loading import load_tokenizer
+
+    chat = ChatTokenizer(load_tokenizer(math_base))
+    engine = RolloutEngine(ScriptedBackend("heuristic", chat=chat), config=EngineConfig(progress=False))
+    return engine.run(make_jobs(envs.load_tasks(GROUP, "train")[:30], 4))
+
+
+def _transitions(episodes):
+    from curiosa.evaluation.self_correction import attempts
+
+    return [tuple(attempts(t)[0]) for t in episodes]
+
+
+def test_star_keeps_exactly_the_wrong_then_right_episodes(student_episodes):
+    rows = star_rows(student_episodes)
+    expected = sum(1 for r in _transitions(student_episodes) if r == (0.0, 1.0))
+    assert rows and len(rows) == expected
+    assert all(t.success for t in rows)
+
+
+def test_pair_sft_pairs_a_wrong_attempt_with_a_right_answer_to_the_same_problem(student_episodes):
+    prompt = envs.make(GROUP, task=envs.load_tasks(GROUP, "train")[0]).revision_prompt
+    rows = pair_sft_rows(student_episodes, prompt, per_problem=2, seed=0)
+    assert rows
+    by_task = {}
+    for t in student_episodes:
+        by_task.setdefault(t.task_id, []).append(t)
+    for row in rows:
+        env = envs.make(GROUP, task=envs.get_task(row.task_id))
+        env.reset(seed=0)
+        user, wrong, revision, right = row.messages
+        assert user == by_task[row.task_id][0].messages[0] and revision == {"role": "user", "content": prompt}
+        assert env.step(wrong["content"])[1] == 0.0  # the first attempt is wrong...
+        assert env.step(right["content"])[1] == 1.0  # ...the second one right, for this very problem
+        assert row.input_ids is None  # encoded from the text when trained
+    assert len({r.id for r in rows}) == len(rows)
+    assert max(sum(r.task_id == k for r in rows) for k in by_task) <= 2
+
+
+def _config(tmp_path, math_base, **kw):
+    settings = {
+        "output_dir": str(tmp_path / "run"), "model": {"path": str(math_base), "threads": 1}, "levels": [1, 2],
+        "train_tasks": 12, "eval_tasks": 6, "stage1_steps": 1, "stage2_steps": 1, "sample_tasks": 30, "samples": 4,
+        "rl": {"prompts_per_step": 2, "samples_per_prompt": 2, "learning_rate": 1e-3, "select_window": 1,
+               "progress": False, "sampling": {"max_new_tokens": 8}},
+        "sft": {"learning_rate": 1e-3, "batch_size": 4, "epochs": 1, "save_every": 0},
+        "eval_sampling": {"temperature": 0.0, "max_new_tokens": 8},
+        "engine": {"progress": False, "max_resamples": 0},
+    }
+    settings.update(kw)
+    path = tmp_path / "score.yaml"
+    import yaml
+
+    path.write_text(yaml.safe_dump(settings))
+    return load_config(ScoreConfig, path)
+
+
+@pytest.mark.slow
+def test_score_runs_every_method_reports_and_resumes(tmp_path, math_base, student_episodes, monkeypatch):
+    config = _config(tmp_path, math_base)
+    from curiosa.models.loading import load_tokenizer
+
+    teacher = ScriptedBackend("heuristic", chat=ChatTokenizer(load_tokenizer(math_base)))
+    metrics = Score(config, teacher=teacher).run()
+    run = tmp_path / "run"
+    assert list(metrics["methods"]) == ["base", *BASELINES, "score"]
+    for name, summary in metrics["methods"].items():
+        assert summary["episodes"] == 6
+        assert summary["delta"] == pytest.approx(summary["delta_i_to_c"] - summary["delta_c_to_i"])
+        assert (run / "eval" / name / "trajectories.jsonl").is_file()
+    assert json.loads((run / "metrics.json").read_text())["result"].keys() >= {"delta_positive", "i_to_c_above_c_to_i"}
+    assert (run / "report.html").is_file() and (run / "figures" / "accuracy.png").is_file()
+    assert (run / "config.yaml").is_file() and (run / "timings.json").is_file()
+    # alpha = 0 starts from SCoRe's Stage I and runs only Stage II
+    assert [json.loads(l)["stage"] for l in (run / "rl" / "alpha0" / "metrics.jsonl").read_text().splitlines()] == ["stage2"]
+    assert [json.loads(l)["stage"] for l in (run / "rl" / "score" / "metrics.jsonl").read_text().splitlines()] == \
+        ["stage1", "stage2"]
+
+    # A rerun finds every stage done: nothing is trained or played again.
+    def fail(*args, **kwargs):
+        raise AssertionError("a finished stage ran again")
+
+    first = json.loads((run / "timings.json").read_text())
+    monkeypatch.setattr("curiosa.training.score.ScoreTrainer.train_step", fail)
+    monkeypatch.setattr("curiosa.rollout.engine.RolloutEngine.run", fail)
+    again = Score(config, teacher=teacher).run()
+    assert again["methods"] == metrics["methods"]
+    timings = json.loads((run / "timings.json").read_text())
+    assert all(timings[stage] >= seconds for stage, seconds in first.items())  # the rerun adds, never erases
+
+
+def test_config_errors_name_the_problem(tmp_path, math_base):
+    with pytest.raises(ConfigError, match="unknown baseline"):
+        _config(tmp_path, math_base, baselines=["star", "dpo"])
+    with pytest.raises(ValueError, match="no math_synthetic train problems at levels"):
+        Score(_config(tmp_path, math_base, levels=[9]))
+    with pytest.raises(ValueError, match="not a two-attempt task group"):
+        Score(_config(tmp_path, math_base, group="wordle"))

@@ -1,0 +1,151 @@
+"""SCoRe's RL trainer on a tiny random model: what each attempt is trained on, and exact resume."""
+
+import zlib
+
+import pytest
+import torch
+
+from curiosa import envs
+from curiosa.models.chat import ChatTokenizer
+from curiosa.models.tiny import TinyModelConfig, build_model, train_tokenizer
+from curiosa.training import score as score_module
+from curiosa.training.packing import pack, sequence_logps
+from curiosa.training.score import Phase, RLConfig, ScoreTrainer, _Batch, tag_attempts
+
+GROUP = "math_synthetic"
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    tasks = envs.load_tasks(GROUP, "train")[:40]
+    texts = [envs.make(GROUP, task=t).reset(seed=0)[0] for t in tasks]
+    texts += ["Thought: 3 + 4 = 7\nAnswer: 7", envs.make(GROUP, task=tasks[0]).revision_prompt]
+    return train_tokenizer(texts * 5, vocab_size=600)
+
+
+def _model(tokenizer, seed=0):
+    torch.manual_seed(seed)
+    return build_model(tokenizer, TinyModelConfig(hidden_size=32, intermediate_size=64, num_layers=1, num_heads=2,
+                                                  num_kv_heads=1, max_position_embeddings=1024))
+
+
+def _config(tmp_path, **kw):
+    settings = dict(output_dir=str(tmp_path), phases=[Phase("stage1", 2), Phase("stage2", 2)], prompts_per_step=2,
+                    samples_per_prompt=2, learning_rate=1e-2, save_every=0, progress=False, select_window=1)
+    settings.update(kw)
+    config = RLConfig(**settings)
+    config.sampling.max_new_tokens = 6
+    return config
+
+
+def test_tag_attempts_numbers_each_agent_turn():
+    assert tag_attempts([0, 0, 1, 1, 0, 0, 1, 0]) == [0, 0, 1, 1, 0, 0, 2, 0]
+    assert tag_attempts([0, 0]) == [0, 0]
+
+
+def test_config_refuses_settings_rloo_cannot_use():
+    with pytest.raises(ValueError, match="samples_per_prompt"):
+        RLConfig(samples_per_prompt=1)
+    with pytest.raises(ValueError, match="unknown stage"):
+        Phase("stage3", 1)
+    with pytest.raises(ValueError, match="phases is empty"):
+        RLConfig(phases=[])
+
+
+def _conversation(tokenizer):
+    task = envs.load_tasks(GROUP, "train")[0]
+    env = envs.make(GROUP, task=task)
+    messages = [{"role": "user", "content": env.reset(seed=0)[0]}, {"role": "assistant", "content": "Answer: 3"},
+                {"role": "user", "content": env.revision_prompt}, {"role": "assistant", "content": "Answer: 4"},
+                {"role": "user", "content": "Your final answer is not correct."}]
+    return ChatTokenizer(tokenizer).encode(messages)
+
+
+@pytest.mark.parametrize("stage", ["stage1", "single_turn"])
+def test_gradient_is_reinforce_on_the_credited_attempt_only(tmp_path, tokenizer, stage):
+    """At the start (policy = reference) the KL has no gradient, so the step's gradient is exactly
+    -sum(advantage x log-prob) over the credited attempt's tokens, divided by the step's episodes."""
+    enc = _conversation(tokenizer)
+    tags = tag_attempts(enc.agent_mask)
+    trained = 1 if stage == "single_turn" else 2
+    advantages = [[0.7, 0.0], [0.0, 0.0]] if stage == "single_turn" else [[0.0, 0.7], [0.0, 0.0]]
+    model = _model(tokenizer)
+    trainer = ScoreTrainer(_config(tmp_path), model, tokenizer, envs.load_tasks(GROUP, "train")[:4])
+    batch_tags = [[t if t == trained else 0 for t in tags]] if stage == "single_turn" else [tags]
+    import numpy as np
+
+    batch = _Batch(ids=[enc.input_ids] * 2, tags=batch_tags * 2, r1=np.zeros(2), r2=np.zeros(2),
+                   advantages=np.asarray(advantages))
+    trainer.accumulate(batch, stage, global_episodes=2)
+    got = {n: p.grad.clone() for n, p in trainer.model.named_parameters()}
+
+    expected_model = _model(tokenizer)
+    only = [1 if t == trained else 0 for t in tags]
+    sums, _ = sequence_logps(expected_model, pack([(enc.input_ids, only)]))
+    (-0.7 * sums.sum() / 2).backward()
+    for name, p in expected_model.named_parameters():
+        assert torch.allclose(got[name], p.grad, atol=1e-6), name
+
+
+def _fake_rewards(monkeypatch):
+    """Deterministic pseudo-rewards per episode id (a random model never answers right), so steps move weights."""
+    def attempts(t):
+        return [float(zlib.crc32(f"{t.id}:{t.seed}:1".encode()) % 2),
+                float(zlib.crc32(f"{t.id}:{t.seed}:2".encode()) % 2)], ["1", "2"]
+
+    monkeypatch.setattr(score_module, "attempts", attempts)
+
+
+def _weights(model):
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+def test_run_writes_phases_and_resumes_to_the_same_weights(tmp_path, tokenizer, monkeypatch):
+    _fake_rewards(monkeypatch)
+    tasks = envs.load_tasks(GROUP, "train")[:6]
+    # The random model never writes a readable attempt 1, so only phases that credit attempt 1 move weights.
+    settings = dict(phases=[Phase("single_turn", 2), Phase("stage2", 2)], select_best=False)
+    full = ScoreTrainer(_config(tmp_path / "full", **settings), _model(tokenizer), tokenizer, tasks)
+    final = full.train()
+    assert (final / "DONE").is_file()
+    records = [l for l in (tmp_path / "full" / "metrics.jsonl").read_text().splitlines()]
+    assert len(records) == 4
+    for phase in ("phase-1-single_turn", "phase-2-stage2"):
+        assert (tmp_path / "full" / phase / "model" / "DONE").is_file()
+        assert (tmp_path / "full" / phase / "summary.json").is_file()
+    expected = _weights(full.model)
+    assert any(not torch.equal(expected[k], v) for k, v in _model(tokenizer).state_dict().items())
+
+    class Killed(Exception):
+        pass
+
+    interrupted = ScoreTrainer(_config(tmp_path / "resumed", save_every=1, **settings), _model(tokenizer), tokenizer, tasks)
+    original = interrupted.train_step
+
+    def dies_at_step_3(step):
+        if step == 2:
+            raise Killed
+        return original(step)
+
+    interrupted.train_step = dies_at_step_3
+    with pytest.raises(Killed):
+        interrupted.train()
+    resumed = ScoreTrainer(_config(tmp_path / "resumed", save_every=1, **settings), _model(tokenizer, seed=1), tokenizer, tasks)
+    resumed.train()
+    assert resumed.step == 4
+    got = _weights(resumed.model)
+    for k in expected:
+        assert torch.allclose(got[k], expected[k], atol=1e-6), k
+    assert (tmp_path / "resumed" / "metrics.jsonl").read_text().count("\n") == 4
+
+
+def test_a_finished_run_is_not_trained_again(tmp_path, tokenizer, monkeypatch):
+    _fake_rewards(monkeypatch)
+    tasks = envs.load_tasks(GROUP, "train")[:4]
+    config = _config(tmp_path, phases=[Phase("single_turn", 1)])
+    ScoreTrainer(config, _model(tokenizer), tokenizer, tasks).train()
+    stamp = (tmp_path / "model" / "DONE").stat().st_mtime_ns
+    again = ScoreTrainer(config, _model(tokenizer), tokenizer, tasks)
+    again.train_step = None  # any step would fail
+    again.train()
+    assert (tmp_path / "model" / "DONE").stat().st_mtime_ns == stamp
