@@ -73,3 +73,13 @@ def test_describe_shows_the_defaults_a_parent_gives_its_sections():
     defaults = {key: value for key, value, _ in describe(PaprikaConfig)}
     assert defaults["train_sampling.temperature"] == "1.5" and defaults["eval_sampling.temperature"] == "0.7"
     assert defaults["rpo.learning_rate"] == "2e-07" and defaults["sft.learning_rate"] == "1e-06"
+
+
+def test_exponent_numbers_without_a_dot_are_floats(tmp_path):
+    """YAML 1.1 reads 1e-3 as a string; a float field takes it as the number it obviously is."""
+    path = tmp_path / "job.yaml"
+    path.write_text("sampling:\n  temperature: 5e-1\n")
+    assert load_config(Job, path).sampling.temperature == 0.5
+    assert load_config(Job, None, ["sampling.min_p=1e-3"]).sampling.min_p == 0.001
+    with pytest.raises(ConfigError, match="sampling.temperature: expected a number"):
+        load_config(Job, None, ["sampling.temperature=hot"])

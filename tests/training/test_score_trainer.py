@@ -1,5 +1,6 @@
 """SCoRe's RL trainer on a tiny random model: what each attempt is trained on, and exact resume."""
 
+import json
 import zlib
 
 import pytest
@@ -149,3 +150,28 @@ def test_a_finished_run_is_not_trained_again(tmp_path, tokenizer, monkeypatch):
     again.train_step = None  # any step would fail
     again.train()
     assert (tmp_path / "model" / "DONE").stat().st_mtime_ns == stamp
+
+
+@pytest.mark.slow
+def test_two_processes_share_the_problems_and_end_with_the_same_weights(tmp_path, tokenizer):
+    import os
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    model_dir = tmp_path / "model"
+    _model(tokenizer).save_pretrained(model_dir)
+    tokenizer.save_pretrained(model_dir)
+    script = Path(__file__).with_name("score_two_processes.py")
+    launch = [sys.executable, "-m", "accelerate.commands.accelerate_cli", "launch", "--multi_gpu", "--num_processes", "2",
+              "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no"]
+    result = subprocess.run([*launch, str(script), str(model_dir), str(tmp_path / "run")], capture_output=True,
+                            text=True, env={**os.environ, "OMP_NUM_THREADS": "1"}, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    sums = dict(re.findall(r"RANK (\d) OF 2 CHECKSUM (\S+)", result.stdout))
+    assert set(sums) == {"0", "1"} and sums["0"] == sums["1"]  # gradients were averaged across the processes
+    records = (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()
+    assert len(records) == 3  # written once, by the main process
+    assert any(json.loads(r)["grad_norm"] > 0 for r in records)
+    assert (tmp_path / "run" / "model" / "DONE").is_file()

@@ -1,0 +1,35 @@
+"""Run by test_score_trainer under `accelerate launch` with 2 CPU processes: a short SCoRe run whose
+processes each play half of every step's problems; prints each process's final weight checksum."""
+
+import sys
+import zlib
+
+import torch
+
+from curiosa import envs
+from curiosa.models.loading import load_model, load_tokenizer
+from curiosa.training import score as score_module
+from curiosa.training.score import Phase, RLConfig, ScoreTrainer
+
+
+def attempts(t):  # deterministic pseudo-rewards (a random model never answers right)
+    return [float(zlib.crc32(f"{t.id}:{t.seed}:1".encode()) % 2),
+            float(zlib.crc32(f"{t.id}:{t.seed}:2".encode()) % 2)], ["1", "2"]
+
+
+def main(model_dir: str, out: str) -> None:
+    score_module.attempts = attempts
+    tokenizer = load_tokenizer(model_dir)
+    model = load_model(model_dir, tokenizer=tokenizer, device="cpu")
+    config = RLConfig(output_dir=out, phases=[Phase("single_turn", 2), Phase("stage2", 1)], prompts_per_step=4,
+                      samples_per_prompt=2, learning_rate=1e-2, save_every=0, progress=False, select_best=False)
+    config.sampling.max_new_tokens = 6
+    trainer = ScoreTrainer(config, model, tokenizer, envs.load_tasks("math_synthetic", "train")[:8])
+    trainer.train()
+    total = sum(float(p.detach().double().abs().sum()) for p in trainer.accelerator.unwrap_model(trainer.model).parameters())
+    print(f"RANK {trainer.accelerator.process_index} OF {trainer.accelerator.num_processes} CHECKSUM {total:.10f}",
+          flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
