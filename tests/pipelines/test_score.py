@@ -72,22 +72,12 @@ def test_pair_sft_pairs_a_wrong_attempt_with_a_right_answer_to_the_same_problem(
     assert max(sum(r.task_id == k for r in rows) for k in by_task) <= 2
 
 
-def _config(tmp_path, math_base, **kw):
-    settings = {
-        "output_dir": str(tmp_path / "run"), "model": {"path": str(math_base), "threads": 1}, "levels": [1, 2],
-        "train_tasks": 12, "eval_tasks": 6, "stage1_steps": 1, "stage2_steps": 1, "sample_tasks": 30, "samples": 4,
-        "rl": {"prompts_per_step": 2, "samples_per_prompt": 2, "learning_rate": 1e-3, "select_window": 1,
-               "progress": False, "sampling": {"max_new_tokens": 8}},
-        "sft": {"learning_rate": 1e-3, "batch_size": 4, "epochs": 1, "save_every": 0},
-        "eval_sampling": {"temperature": 0.0, "max_new_tokens": 8},
-        "engine": {"progress": False, "max_resamples": 0},
-    }
-    settings.update(kw)
-    path = tmp_path / "score.yaml"
-    import yaml
-
-    path.write_text(yaml.safe_dump(settings))
-    return load_config(ScoreConfig, path)
+def _config(tmp_path, math_base, *overrides):
+    """The quick config, shrunk further for a random tiny model."""
+    return load_config(ScoreConfig, "configs/score_quick.yaml", [
+        f"output_dir={tmp_path / 'run'}", f"model.path={math_base}", "train_tasks=12", "eval_tasks=6",
+        "stage1_steps=1", "stage2_steps=1", "sample_tasks=30", "samples=4", "rl.prompts_per_step=2",
+        "rl.sampling.max_new_tokens=8", "eval_sampling.max_new_tokens=8", "engine.progress=false", *overrides])
 
 
 @pytest.mark.slow
@@ -126,8 +116,8 @@ def test_score_runs_every_method_reports_and_resumes(tmp_path, math_base, studen
 
 def test_config_errors_name_the_problem(tmp_path, math_base):
     with pytest.raises(ConfigError, match="unknown baseline"):
-        _config(tmp_path, math_base, baselines=["star", "dpo"])
+        _config(tmp_path, math_base, "baselines=[star, dpo]")
     with pytest.raises(ValueError, match="no math_synthetic train problems at levels"):
-        Score(_config(tmp_path, math_base, levels=[9]))
+        Score(_config(tmp_path, math_base, "levels=[9]"))
     with pytest.raises(ValueError, match="not a two-attempt task group"):
-        Score(_config(tmp_path, math_base, group="wordle"))
+        Score(_config(tmp_path, math_base, "group=wordle"))
