@@ -22,19 +22,20 @@ def test_the_env_records_each_attempts_answer():
     assert info["feedback"]["attempt_answers"] == ["3/4", "3/4"]  # the same number, however written
 
 
-def test_metrics_count_missing_attempts_as_wrong_and_changed():
+def test_metrics_count_missing_attempts_as_wrong():
     episodes = [
         _episode("t1", [0.0, 1.0], ["1", "2"]),      # i->c, changed
         _episode("t2", [1.0, 0.0], ["2", "5"]),      # c->i, changed
         _episode("t3", [1.0, 1.0], ["4", "4"]),      # c->c, same answer
-        _episode("t4", [], [], stop="format_failure"),  # no readable attempt at all
+        _episode("t4", [], [], stop="format_failure"),  # no readable attempt at all: nothing changed
+        _episode("t5", [1.0], ["7"], stop="format_failure"),  # right, then unreadable: changed
     ]
     assert attempts(episodes[3]) == ([0.0, 0.0], [None, None])
     s = summarize_self_correction(episodes, by=None, resamples=50)
-    assert s["episodes"] == 4
-    assert s["accuracy_t1"] == 0.5 and s["accuracy_t2"] == 0.5 and s["delta"] == 0.0
-    assert s["delta_i_to_c"] == 0.25 and s["delta_c_to_i"] == 0.25
-    assert s["changed_answer_rate"] == 0.75
+    assert s["episodes"] == 5
+    assert s["accuracy_t1"] == 0.6 and s["accuracy_t2"] == 0.4 and s["delta"] == pytest.approx(-0.2)
+    assert s["delta_i_to_c"] == 0.2 and s["delta_c_to_i"] == 0.4
+    assert s["changed_answer_rate"] == 0.6
     lo, hi = s["intervals"]["delta"]
     assert lo <= s["delta"] <= hi
     table = format_self_correction_table({"base": s})

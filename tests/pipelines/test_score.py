@@ -121,3 +121,11 @@ def test_config_errors_name_the_problem(tmp_path, math_base):
         Score(_config(tmp_path, math_base, "levels=[9]"))
     with pytest.raises(ValueError, match="not a two-attempt task group"):
         Score(_config(tmp_path, math_base, "group=wordle"))
+
+
+def test_an_sft_baseline_without_data_is_skipped_with_its_reason(tmp_path, math_base):
+    # the random model never gets attempt 2 right after a wrong attempt 1: STaR has nothing to learn from
+    metrics = Score(_config(tmp_path, math_base, "baselines=[star]", "sample_tasks=4", "samples=2")).run()
+    assert "star" not in metrics["methods"] and "no usable example" in metrics["skipped"]["star"]
+    assert list(metrics["methods"]) == ["base", "score"]
+    assert "star was skipped" in (tmp_path / "run" / "report.html").read_text()

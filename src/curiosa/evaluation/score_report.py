@@ -132,6 +132,8 @@ def _load_metrics(run: _ScoreRun) -> None:
         run.models = value["models"]
     if isinstance(value.get("result"), dict) and value["result"]:
         run.result = value["result"]
+    if isinstance(value.get("skipped"), dict):
+        run.notes += [f"{name} was skipped: {reason}" for name, reason in value["skipped"].items()]
 
 
 def _load_method(run: _ScoreRun, name: str) -> None:

@@ -32,12 +32,19 @@ def attempts(trajectory: Trajectory) -> tuple[list[float], list[str | None]]:
     return rewards, answers
 
 
+def answer_changed(trajectory: Trajectory) -> bool:
+    """Whether attempt 2's answer differs from attempt 1's (an answer against none counts as a change;
+    two unreadable attempts do not)."""
+    first, second = attempts(trajectory)[1]
+    return first != second
+
+
 def _rows(trajectories: Sequence[Trajectory]) -> np.ndarray:
     """[episodes, 3]: correct at t1, correct at t2, answer changed."""
     out = []
     for t in trajectories:
-        (r1, r2), (a1, a2) = attempts(t)
-        out.append((r1 > 0, r2 > 0, a1 is None or a2 is None or a1 != a2))
+        (r1, r2), _ = attempts(t)
+        out.append((r1 > 0, r2 > 0, answer_changed(t)))
     return np.asarray(out, dtype=float).reshape(-1, 3)
 
 

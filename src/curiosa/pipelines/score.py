@@ -26,7 +26,7 @@ from typing import Any, Sequence
 
 from curiosa.envs.task import Task
 from curiosa.files import write_json
-from curiosa.pipelines.common import save_timings, timed
+from curiosa.pipelines.common import logger, save_timings, timed
 from curiosa.rollout.engine import EngineConfig
 from curiosa.rollout.generate import GenerateConfig, ModelConfig
 from curiosa.rollout.trajectory import Trajectory
@@ -35,6 +35,10 @@ from curiosa.training.score import Phase, RLConfig
 from curiosa.training.trainer import TrainConfig
 
 BASELINES = ("star", "pair_sft", "single_turn_rl", "stage2_only", "alpha0")
+
+
+class NoTrainingData(ValueError):
+    """A baseline found nothing to train on in the base model's samples (it is skipped, with the reason)."""
 """The paper's baselines, in report order (SCoRe itself is always run)."""
 
 
@@ -219,8 +223,8 @@ class Score:
         out = self.dir / method
         if not (out / "model" / "DONE").is_file():
             if not rows:
-                raise ValueError(f"{method}: the base model's samples hold no usable example; sample more "
-                                 "(samples, sample_tasks) or use easier problems (levels)")
+                raise NoTrainingData(f"{method}: the base model's samples hold no usable example; sample more "
+                                     "(samples, sample_tasks) or use easier problems (levels)")
             save_jsonl(rows, self.dir / "data" / f"{method}.jsonl")
         job = TrainJob(model=base, data=[str(self.dir / "data" / f"{method}.jsonl")],
                        train=replace(self.config.sft, output_dir=str(out), seed=self.config.seed), dtype=self.config.dtype)
@@ -288,11 +292,16 @@ class Score:
         save_config(cfg, self.dir / "config.yaml")
         base = self._timed("base", self.base_model)
         models = {"base": base}
+        skipped: dict[str, str] = {}
         if {"star", "pair_sft"} & set(cfg.baselines):
             samples = self._timed("samples", self.base_samples, base)
             for method in ("star", "pair_sft"):
                 if method in cfg.baselines:
-                    models[method] = self._timed(method, getattr(self, method), base, samples)
+                    try:
+                        models[method] = self._timed(method, getattr(self, method), base, samples)
+                    except NoTrainingData as err:
+                        skipped[method] = str(err)
+                        logger.warning("skipping %s", err)
         models["score"] = self._timed("score", self.score, base)
         for method in ("single_turn_rl", "stage2_only", "alpha0"):
             if method in cfg.baselines:
@@ -300,7 +309,7 @@ class Score:
         order = ["base", *[b for b in BASELINES if b in models], "score"]
         summaries = {name: self._timed(f"eval_{name}", self.evaluate, name, models[name]) for name in order}
         metrics = {"group": cfg.group, "levels": list(cfg.levels), "eval_problems": len(self.eval_tasks),
-                   "methods": summaries, "models": models, "result": result_checks(summaries)}
+                   "methods": summaries, "models": models, "skipped": skipped, "result": result_checks(summaries)}
         write_json(self.dir / "metrics.json", metrics)
         save_timings(self.dir / "timings.json", self.timings)
         if cfg.report:
@@ -308,6 +317,8 @@ class Score:
 
             self._timed("report", write_score_report, self.dir)
         print(format_self_correction_table(summaries))
+        for message in skipped.values():
+            print(f"skipped {message}")
         print(result_headline(metrics["result"]))
         return metrics
 

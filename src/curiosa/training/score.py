@@ -36,7 +36,7 @@ import numpy as np
 import torch
 
 from curiosa.envs.task import Task
-from curiosa.evaluation.self_correction import attempts
+from curiosa.evaluation.self_correction import answer_changed, attempts
 from curiosa.files import write_json
 from curiosa.rollout.engine import EngineConfig, RolloutEngine, make_jobs
 from curiosa.rollout.trajectory import Trajectory
@@ -298,7 +298,7 @@ class ScoreTrainer:
         self.optimizer.step()
         from accelerate.utils import gather_object
 
-        rows = gather_object([(float(a), float(b), t.stop_reason == "format_failure", _changed(t))
+        rows = gather_object([(float(a), float(b), t.stop_reason == "format_failure", answer_changed(t))
                               for a, b, t in zip(batch.r1, batch.r2, episodes)])
         table = np.asarray(rows, dtype=np.float64)
         r1, r2 = table[:, 0], table[:, 1]
@@ -423,11 +423,6 @@ class ScoreTrainer:
         self.step = int(state["step"])
         self.phase_rewards = list(state["phase_rewards"])
         self.best = dict(state["best"])
-
-
-def _changed(t: Trajectory) -> bool:
-    a1, a2 = attempts(t)[1]
-    return a1 is None or a2 is None or a1 != a2
 
 
 def run_rl(config: RLConfig, model_path: str, tasks: Sequence[Task], dtype: str = "auto",
