@@ -36,26 +36,28 @@ ROWS_ATTENTION = "curiosa_rows"
 
 def rows_attention(module: Any, query: torch.Tensor, key: torch.Tensor, value: torch.Tensor,
                    attention_mask: torch.Tensor | None, dropout: float = 0.0, scaling: float | None = None,
-                   curiosa_rows: tuple[list[int], list[int]] | None = None, **kwargs: Any) -> tuple[torch.Tensor, None]:
+                   curiosa_rows: tuple[list[int], list[int], list[int]] | None = None,
+                   **kwargs: Any) -> tuple[torch.Tensor, None]:
     """Attention over the backend's row cache. Decoding (one query per row) is one batched call with
-    the rows' length mask; a multi-token chunk is attended row by row, each row's new tokens over its
-    own history only, instead of a dense [rows, chunk, longest row] score matrix."""
+    the rows' length mask. New multi-token chunks come packed end to end in one sequence (no padding)
+    and are attended row by row, each row's new tokens over its own history only, instead of a dense
+    [rows, chunk, longest row] score matrix. ``curiosa_rows``: each row's length before this pass,
+    its number of new tokens, and where they start in the packed sequence."""
     if curiosa_rows is None:
         from transformers.integrations.sdpa_attention import sdpa_attention_forward
 
         return sdpa_attention_forward(module, query, key, value, attention_mask, dropout=dropout, scaling=scaling,
                                       **kwargs)
-    rows, heads, width, dim = query.shape
-    if width == 1:
+    if query.shape[2] == 1:
         out = F.scaled_dot_product_attention(query, key, value, attn_mask=attention_mask, scale=scaling,
                                              enable_gqa=True)
         return out.transpose(1, 2).contiguous(), None
-    out = query.new_zeros((rows, heads, width, dim))
-    for r, (start, n) in enumerate(zip(*curiosa_rows)):
+    out = torch.zeros_like(query)
+    for r, (start, n, offset) in enumerate(zip(*curiosa_rows)):
         if n == 0:
             continue
         end = start + n
-        q = query[r:r + 1, :, width - n:]
+        q = query[:, :, offset:offset + n]
         if start == 0:
             part = F.scaled_dot_product_attention(q, key[r:r + 1, :, :end], value[r:r + 1, :, :end], is_causal=True,
                                                   scale=scaling, enable_gqa=True)
@@ -63,19 +65,22 @@ def rows_attention(module: Any, query: torch.Tensor, key: torch.Tensor, value: t
             mask = torch.arange(end, device=q.device)[None, :] <= torch.arange(start, end, device=q.device)[:, None]
             part = F.scaled_dot_product_attention(q, key[r:r + 1, :, :end], value[r:r + 1, :, :end], attn_mask=mask,
                                                   scale=scaling, enable_gqa=True)
-        out[r:r + 1, :, width - n:] = part
+        out[:, :, offset:offset + n] = part
     return out.transpose(1, 2).contiguous(), None
 
 
 class _RowCache:
-    """The model-facing cache: writes each fed position to its own row's column (``targets``), and
-    padding to a spare last column that is never attended. Duck-types transformers' ``Cache.update``."""
+    """The model-facing cache: writes each fed position to its own row's column (decoding: ``targets``
+    per row, padding to a spare last column that is never attended; packed chunks: ``token_rows`` and
+    ``token_cols`` per token). Duck-types transformers' ``Cache.update``."""
 
     def __init__(self) -> None:
         self.keys: list[torch.Tensor] = []
         self.values: list[torch.Tensor] = []
         self.capacity = 0
         self.targets: torch.Tensor | None = None
+        self.token_rows: torch.Tensor | None = None
+        self.token_cols: torch.Tensor | None = None
         self.used = 0
         self.rows = 0
         """The leading rows the next forward pass runs on."""
@@ -113,15 +118,19 @@ class _RowCache:
 
     def update(self, key_states: torch.Tensor, value_states: torch.Tensor, layer_idx: int,
                cache_kwargs: Any = None) -> tuple[torch.Tensor, torch.Tensor]:
-        assert self.targets is not None
         if layer_idx == len(self.keys):  # first forward: allocate this layer for every row
             _, heads, _, dim = key_states.shape
             self.keys.append(key_states.new_zeros((self.total, heads, self.capacity + 1, dim)))
             self.values.append(value_states.new_zeros((self.total, heads, self.capacity + 1, dim)))
         k, v = self.keys[layer_idx][: self.rows], self.values[layer_idx][: self.rows]
-        index = self.targets[:, None, :, None].expand(-1, k.shape[1], -1, k.shape[3])
-        k.scatter_(2, index, key_states)
-        v.scatter_(2, index, value_states)
+        if self.token_rows is not None:  # one packed sequence: token i goes to (token_rows[i], token_cols[i])
+            k[self.token_rows, :, self.token_cols] = key_states[0].transpose(0, 1)
+            v[self.token_rows, :, self.token_cols] = value_states[0].transpose(0, 1)
+        else:
+            assert self.targets is not None
+            index = self.targets[:, None, :, None].expand(-1, k.shape[1], -1, k.shape[3])
+            k.scatter_(2, index, key_states)
+            v.scatter_(2, index, value_states)
         return k[:, :, : self.used], v[:, :, : self.used]
 
     def get_seq_length(self, layer_idx: int = 0) -> int:
@@ -266,39 +275,70 @@ class TransformersBackend:
         return prompt[common:]
 
     def _forward(self, feeds: dict[int, list[int]], n_rows: int) -> torch.Tensor:
-        """Run the leading ``n_rows`` rows, feeding new ids to some (others get padding); return each
-        row's last logits."""
-        width = max(len(ids) for ids in feeds.values())
+        """Run the leading ``n_rows`` rows, feeding new ids to some; return each row's last logits
+        (rows not fed get zeros). One token per row is a batched decoding pass; longer chunks are
+        packed end to end into one sequence, so no padding is computed."""
         lengths = [len(r.tokens) for r in self._rows[:n_rows]]
         ends = [lengths[r] + len(feeds.get(r, ())) for r in range(n_rows)]
         cache = self._cache
         cache.reserve(max(ends))
         cache.rows, cache.total = n_rows, len(self._keys)
-        spare = cache.capacity  # the column padding is written to
-        input_ids = torch.full((n_rows, width), self.pad_id, dtype=torch.long)
-        positions = torch.zeros((n_rows, width), dtype=torch.long)
-        targets = torch.full((n_rows, width), spare, dtype=torch.long)
-        for row, ids in feeds.items():
-            n = len(ids)
-            start = width - n  # left-pad inside the chunk so every fed row ends at the last column
-            input_ids[row, start:] = torch.tensor(ids)
-            targets[row, start:] = torch.arange(lengths[row], lengths[row] + n)  # a token's column is its position
-            positions[row, start:] = targets[row, start:]
-            self._rows[row].tokens.extend(ids)
         cache.used = max(ends)
-        cache.targets = targets.to(self.device)
-        mask = None
-        if width == 1:  # a query sees its row's columns up to its own; padding sees everything (never used)
-            columns = torch.arange(cache.used)
-            mask = ((columns[None, None, :] <= targets[:, :, None]) | (targets == spare)[:, :, None])[:, None]
-            mask = mask.to(self.device)
         counts = [len(feeds.get(r, ())) for r in range(n_rows)]
-        output = self.model(
-            input_ids=input_ids.to(self.device), attention_mask=mask, position_ids=positions.to(self.device),
-            past_key_values=cache, use_cache=True, curiosa_rows=(lengths, counts),
-        )
+        if max(counts) == 1:
+            logits = self._decode(feeds, n_rows, lengths, counts)
+        else:
+            logits = self._prefill(feeds, n_rows, lengths, counts)
+        for row, ids in feeds.items():
+            self._rows[row].tokens.extend(ids)
         self.stats["forward_passes"] += 1
+        return logits
+
+    def _decode(self, feeds: dict[int, list[int]], n_rows: int, lengths: list[int], counts: list[int]) -> torch.Tensor:
+        cache = self._cache
+        spare = cache.capacity  # the column padding is written to
+        input_ids = torch.full((n_rows, 1), self.pad_id, dtype=torch.long)
+        targets = torch.full((n_rows, 1), spare, dtype=torch.long)
+        for row, ids in feeds.items():
+            input_ids[row, 0] = ids[0]
+            targets[row, 0] = lengths[row]  # a token's column is its position
+        positions = torch.where(targets == spare, 0, targets)
+        cache.targets, cache.token_rows, cache.token_cols = targets.to(self.device), None, None
+        # a query sees its row's columns up to its own; padding sees everything (never used)
+        columns = torch.arange(cache.used)
+        mask = ((columns[None, None, :] <= targets[:, :, None]) | (targets == spare)[:, :, None])[:, None]
+        output = self.model(
+            input_ids=input_ids.to(self.device), attention_mask=mask.to(self.device),
+            position_ids=positions.to(self.device), past_key_values=cache, use_cache=True,
+            curiosa_rows=(lengths, counts, list(range(n_rows))), logits_to_keep=1,
+        )
         return output.logits[:, -1, :]
+
+    def _prefill(self, feeds: dict[int, list[int]], n_rows: int, lengths: list[int], counts: list[int]) -> torch.Tensor:
+        cache = self._cache
+        order = sorted(feeds)
+        offsets = [0] * n_rows
+        ids: list[int] = []
+        token_rows: list[int] = []
+        token_cols: list[int] = []
+        for row in order:
+            offsets[row] = len(ids)
+            ids += feeds[row]
+            token_rows += [row] * len(feeds[row])
+            token_cols += range(lengths[row], lengths[row] + len(feeds[row]))  # a token's column is its position
+        cols = torch.tensor(token_cols, dtype=torch.long)
+        cache.targets = None
+        cache.token_rows = torch.tensor(token_rows, dtype=torch.long, device=self.device)
+        cache.token_cols = cols.to(self.device)
+        last = torch.tensor([offsets[row] + len(feeds[row]) - 1 for row in order], dtype=torch.long)
+        output = self.model(
+            input_ids=torch.tensor([ids], dtype=torch.long, device=self.device),
+            position_ids=cols[None].to(self.device), past_key_values=cache, use_cache=True,
+            curiosa_rows=(lengths, counts, offsets), logits_to_keep=last.to(self.device),
+        )
+        logits = output.logits.new_zeros((n_rows, output.logits.shape[-1]))
+        logits[torch.tensor(order, device=self.device)] = output.logits[0]
+        return logits
 
     def _remove_released(self) -> None:
         keep = [i for i, k in enumerate(self._keys) if k is not None]
