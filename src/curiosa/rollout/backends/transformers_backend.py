@@ -2,8 +2,10 @@
 
 All live episodes share one preallocated cache, one row each, and every row keeps its own tokens in
 its own columns 0..n-1. A turn only encodes what is new since the episode's last turn (the
-environment's reply and the next generation prompt), written in place after the row's last token
-and attended row by row over the row's own history; then the rows decode together, one forward pass
+environment's reply and the next generation prompt): the new chunks of all rows go through the model
+packed end to end as one sequence (no padding), each written in place after its row's last token and
+attended over its row's own history, and only each row's last logits are computed; then the rows
+decode together, one forward pass
 per token, each new token written at its own row's end. A row whose reply has ended is swapped
 behind the rows still decoding, so every pass runs on a leading slice of the cache, up to its
 longest live row. Nothing is copied as the cache grows (capacity doubles when needed). A resample
