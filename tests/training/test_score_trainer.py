@@ -120,24 +120,27 @@ def test_run_writes_phases_and_resumes_to_the_same_weights(tmp_path, tokenizer, 
     class Killed(Exception):
         pass
 
-    interrupted = ScoreTrainer(_config(tmp_path / "resumed", save_every=1, **settings), _model(tokenizer), tokenizer, tasks)
+    # Checkpoints only at phase ends: killed during step 4, the run resumes from step 2 and redoes step 3.
+    interrupted = ScoreTrainer(_config(tmp_path / "resumed", **settings), _model(tokenizer), tokenizer, tasks)
     original = interrupted.train_step
 
-    def dies_at_step_3(step):
-        if step == 2:
+    def dies_at_step_4(step):
+        if step == 3:
             raise Killed
         return original(step)
 
-    interrupted.train_step = dies_at_step_3
+    interrupted.train_step = dies_at_step_4
     with pytest.raises(Killed):
         interrupted.train()
-    resumed = ScoreTrainer(_config(tmp_path / "resumed", save_every=1, **settings), _model(tokenizer, seed=1), tokenizer, tasks)
+    assert (tmp_path / "resumed" / "metrics.jsonl").read_text().count("\n") == 3
+    resumed = ScoreTrainer(_config(tmp_path / "resumed", **settings), _model(tokenizer, seed=1), tokenizer, tasks)
     resumed.train()
     assert resumed.step == 4
     got = _weights(resumed.model)
     for k in expected:
         assert torch.allclose(got[k], expected[k], atol=1e-6), k
-    assert (tmp_path / "resumed" / "metrics.jsonl").read_text().count("\n") == 4
+    steps = [json.loads(line)["step"] for line in (tmp_path / "resumed" / "metrics.jsonl").read_text().splitlines()]
+    assert steps == [1, 2, 3, 4]  # step 3 redone, not logged twice
 
 
 def test_a_finished_run_is_not_trained_again(tmp_path, tokenizer, monkeypatch):

@@ -43,6 +43,7 @@ from curiosa.rollout.trajectory import Trajectory
 from curiosa.rollout.types import SamplingConfig
 from curiosa.training.packing import pack, plan_microbatches, token_logps
 from curiosa.training.rloo import STAGES, attempt_rewards, kl_penalty, rloo_advantages
+from curiosa.training.trainer import drop_records_after
 
 
 def _rl_sampling() -> SamplingConfig:
@@ -423,6 +424,8 @@ class ScoreTrainer:
         self.step = int(state["step"])
         self.phase_rewards = list(state["phase_rewards"])
         self.best = dict(state["best"])
+        if self.accelerator.is_main_process:
+            drop_records_after(self.out / "metrics.jsonl", self.step)
 
 
 def run_rl(config: RLConfig, model_path: str, tasks: Sequence[Task], dtype: str = "auto",

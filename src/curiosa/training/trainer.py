@@ -114,6 +114,14 @@ def make_accelerator(config: TrainConfig) -> Any:
     )
 
 
+def drop_records_after(path: Path, step: int) -> None:
+    """Remove the metrics records of steps after ``step`` (a resumed run redoes them), so none is logged twice."""
+    if not path.is_file():
+        return
+    kept = [line for line in path.read_text().splitlines() if line.strip() and json.loads(line)["step"] <= step]
+    path.write_text("".join(line + "\n" for line in kept))
+
+
 class Trainer:
     """Trains ``model`` on ``examples`` with the loss ``kind``; ``accelerator`` defaults to a new one."""
 
@@ -339,6 +347,8 @@ class Trainer:
             raise ValueError(f"{last} is a {state.get('kind')} checkpoint, not {self.kind}")
         self.accelerator.load_state(str(last))
         self.step = int(state["step"])
+        if self.accelerator.is_main_process:
+            drop_records_after(self.out / "metrics.jsonl", self.step)
 
     def _save_final(self, final: Path) -> None:
         acc = self.accelerator
