@@ -6,12 +6,10 @@ the mean reward of the other samples of the same problem (REINFORCE leave-one-ou
 
 from __future__ import annotations
 
-from typing import Literal
-
 import torch
 
-Stage = Literal["stage1", "stage2", "single_turn"]
 STAGES: tuple[str, ...] = ("stage1", "stage2", "single_turn")
+"""SCoRe's Stage I and Stage II, and single-turn RL (a baseline)."""
 
 
 def attempt_rewards(stage: str, r1: torch.Tensor, r2: torch.Tensor, alpha: float) -> tuple[torch.Tensor, torch.Tensor]:

@@ -67,7 +67,7 @@ class Phase:
             raise ValueError(f"a phase needs at least 1 step, got {self.steps}")
 
 
-def scores_phases() -> list[Phase]:
+def _score_phases() -> list[Phase]:
     return [Phase("stage1", 100), Phase("stage2", 100)]
 
 
@@ -77,7 +77,7 @@ class RLConfig:
 
     output_dir: str = "runs/score/rl"
     """Where checkpoints, metrics.jsonl, each phase's best model and the final model go."""
-    phases: list[Phase] = field(default_factory=scores_phases)
+    phases: list[Phase] = field(default_factory=_score_phases)
     """The schedule: SCoRe is [stage1, stage2]; [stage1, stage2, stage1, stage2] interleaves them."""
     prompts_per_step: int = 16
     """Problems per optimizer step (split across processes)."""
