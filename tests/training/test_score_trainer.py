@@ -178,3 +178,28 @@ def test_two_processes_share_the_problems_and_end_with_the_same_weights(tmp_path
     assert len(records) == 3  # written once, by the main process
     assert any(json.loads(r)["grad_norm"] > 0 for r in records)
     assert (tmp_path / "run" / "model" / "DONE").is_file()
+
+
+def test_lora_trains_adapters_against_the_adapter_free_model_and_saves_a_merged_model(tmp_path, tokenizer, monkeypatch):
+    from peft import LoraConfig as PeftLoraConfig, get_peft_model
+
+    from curiosa.models.loading import LoraConfig, load_model
+
+    _fake_rewards(monkeypatch)
+    base = _model(tokenizer)
+    before = _weights(base)
+    policy = get_peft_model(_model(tokenizer), PeftLoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"],
+                                                             lora_dropout=0.0, task_type="CAUSAL_LM"))
+    config = _config(tmp_path, phases=[Phase("single_turn", 2), Phase("stage2", 2)], lora=LoraConfig(r=4),
+                     learning_rate=0.1, select_best=False)
+    trainer = ScoreTrainer(config, policy, tokenizer, envs.load_tasks(GROUP, "train")[:6])
+    assert trainer.reference is None  # no second copy: the reference is the policy without its adapters
+    final = trainer.train()
+    records = [json.loads(l) for l in (tmp_path / "metrics.jsonl").read_text().splitlines()]
+    assert records[0]["kl_attempt1"] == pytest.approx(0.0, abs=1e-6)  # adapters start as a no-op
+    assert records[-1]["kl_attempt1"] > 0  # trained adapters move the policy away from the reference
+    assert (tmp_path / "phase-1-single_turn" / "model" / "adapter_model.safetensors").is_file()
+    merged = load_model(final)
+    assert not hasattr(merged, "disable_adapter")  # a plain model
+    changed = [k for k, v in merged.state_dict().items() if k in before and not torch.equal(v, before[k])]
+    assert changed and all("q_proj" in k or "v_proj" in k for k in changed)

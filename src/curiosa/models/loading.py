@@ -73,6 +73,8 @@ def load_model(path: str | Path, *, dtype: str = "auto", device: str | None = No
         from peft import AutoPeftModelForCausalLM
 
         model = AutoPeftModelForCausalLM.from_pretrained(source, dtype=torch_dtype)
+        if lora is not None:  # new adapters go on top of the saved ones, merged into the weights
+            model = model.merge_and_unload()
     else:
         model = AutoModelForCausalLM.from_pretrained(source, dtype=torch_dtype)
     if tokenizer is not None and len(tokenizer) > model.get_input_embeddings().num_embeddings:

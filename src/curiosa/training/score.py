@@ -38,6 +38,7 @@ import torch
 from curiosa.envs.task import Task
 from curiosa.evaluation.self_correction import answer_changed, attempts
 from curiosa.files import write_json
+from curiosa.models.loading import LoraConfig
 from curiosa.rollout.engine import EngineConfig, RolloutEngine, make_jobs
 from curiosa.rollout.trajectory import Trajectory
 from curiosa.rollout.types import SamplingConfig
@@ -100,6 +101,9 @@ class RLConfig:
     """Gradient clipping (0 disables it)."""
     micro_batch_tokens: int = 16384
     """Most tokens in one forward pass; gradients accumulate over micro-batches."""
+    lora: LoraConfig | None = None
+    """Train low-rank adapters (peft) instead of all weights; the KL reference is then the model with its
+    adapters switched off, so no second copy is held. The final model is saved merged."""
     select_best: bool = True
     """End each phase with its best model by training reward (mean over select_window steps)."""
     select_window: int = 5
@@ -181,9 +185,13 @@ class ScoreTrainer:
         if config.prompts_per_step % self.accelerator.num_processes:
             raise ValueError(f"prompts_per_step {config.prompts_per_step} does not split over "
                              f"{self.accelerator.num_processes} processes")
-        self.reference = (reference if reference is not None else copy.deepcopy(model)).eval().to(self.accelerator.device)
-        for p in self.reference.parameters():
-            p.requires_grad_(False)
+        self.uses_lora = hasattr(model, "disable_adapter")
+        if self.uses_lora and reference is None:
+            self.reference = None  # the policy with its adapters switched off
+        else:
+            self.reference = (reference if reference is not None else copy.deepcopy(model)).eval().to(self.accelerator.device)
+            for p in self.reference.parameters():
+                p.requires_grad_(False)
         optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=config.learning_rate)
         self.model, self.optimizer = self.accelerator.prepare(model, optimizer)
         self.total = sum(p.steps for p in config.phases)
@@ -267,8 +275,7 @@ class ScoreTrainer:
                 acc.backward(loss)
                 continue
             packed = pack([(batch.ids[i], batch.tags[i]) for i in group], device=acc.device)
-            with torch.no_grad():
-                reference = token_logps(self.reference, packed)
+            reference = self._reference_logps(packed)
             context = acc.no_sync(self.model) if n < len(micro) - 1 else contextlib.nullcontext()
             with context:
                 logps = token_logps(self.model, packed)
@@ -283,6 +290,13 @@ class ScoreTrainer:
             for a in (1, 2):
                 totals[f"kl_attempt{a}"] += float(kl.detach()[attempt == a].sum()) / max(1, global_episodes)
         return totals
+
+    @torch.no_grad()
+    def _reference_logps(self, packed: Any) -> torch.Tensor:
+        if self.reference is not None:
+            return token_logps(self.reference, packed)
+        with self.accelerator.unwrap_model(self.model).disable_adapter():
+            return token_logps(self.model, packed)
 
     def train_step(self, step: int) -> dict[str, Any]:
         acc = self.accelerator
@@ -351,7 +365,7 @@ class ScoreTrainer:
                     self._checkpoint()
         if bar is not None:
             bar.close()
-        self._save_model(final, done={"steps": self.step, "phases": [vars(p) for p in self.config.phases]})
+        self._save_model(final, done={"steps": self.step, "phases": [vars(p) for p in self.config.phases]}, merge=True)
         return final
 
     def _maybe_keep_best(self, index: int) -> None:
@@ -367,12 +381,7 @@ class ScoreTrainer:
         """Continue from the phase's best model (by training reward), saved as the phase's ``model``."""
         best_dir = self._phase_dir(index) / "best"
         if self.config.select_best and (best_dir / "DONE").is_file() and self.best.get("step") != self.step:
-            from safetensors.torch import load_file
-
-            state = load_file(str(best_dir / "model.safetensors"), device=str(self.accelerator.device))
-            missing, _ = self.accelerator.unwrap_model(self.model).load_state_dict(state, strict=False)
-            if any(not name.endswith("lm_head.weight") for name in missing):
-                raise RuntimeError(f"{best_dir} does not hold every weight of the model: {missing[:5]}")
+            self._load_weights(best_dir)
         self._save_model(self._phase_dir(index) / "model", done={"phase": index + 1, "best": self.best or None})
         if self.accelerator.is_main_process:
             write_json(self._phase_dir(index) / "summary.json",
@@ -380,15 +389,34 @@ class ScoreTrainer:
                         "best": self.best or None, "last_window": self.phase_rewards[-self.config.select_window:]})
         self.phase_rewards, self.best = [], {}
 
+    def _load_weights(self, folder: Path) -> None:
+        """Put the weights saved in ``folder`` (by ``_save_model``) back into the policy."""
+        from safetensors.torch import load_file
+
+        model = self.accelerator.unwrap_model(self.model)
+        device = str(self.accelerator.device)
+        if self.uses_lora:
+            from peft import set_peft_model_state_dict
+
+            set_peft_model_state_dict(model, load_file(str(folder / "adapter_model.safetensors"), device=device))
+            return
+        missing, _ = model.load_state_dict(load_file(str(folder / "model.safetensors"), device=device), strict=False)
+        if any(not name.endswith("lm_head.weight") for name in missing):  # a tied head is not saved
+            raise RuntimeError(f"{folder} does not hold every weight of the model: {missing[:5]}")
+
     # ----------------------------------------------------------------- checkpoints
-    def _save_model(self, target: Path, done: dict[str, Any]) -> None:
+    def _save_model(self, target: Path, done: dict[str, Any], merge: bool = False) -> None:
+        """The policy's weights (adapters only with LoRA, unless ``merge``: then a plain model)."""
         acc = self.accelerator
         acc.wait_for_everyone()
         if acc.is_main_process:
             tmp = target.with_name(target.name + ".tmp")
             if tmp.exists():
                 shutil.rmtree(tmp)
-            acc.unwrap_model(self.model).save_pretrained(tmp, safe_serialization=True)
+            model = acc.unwrap_model(self.model)
+            if merge and self.uses_lora:
+                model = model.merge_and_unload()  # the last save of the run: the policy is not used again
+            model.save_pretrained(tmp, safe_serialization=True)
             self.tokenizer.save_pretrained(tmp)
             (tmp / "DONE").write_text(json.dumps(done))
             if target.exists():
@@ -438,7 +466,7 @@ def run_rl(config: RLConfig, model_path: str, tasks: Sequence[Task], dtype: str 
     from curiosa.models.loading import load_model, load_tokenizer
 
     tokenizer = load_tokenizer(model_path)
-    model = load_model(model_path, dtype=dtype, tokenizer=tokenizer, device="cpu")
+    model = load_model(model_path, dtype=dtype, tokenizer=tokenizer, device="cpu", lora=config.lora)
     reference = None
     if reference_path is not None and reference_path != model_path:
         reference = load_model(reference_path, dtype=dtype, tokenizer=tokenizer, device="cpu")
