@@ -84,3 +84,42 @@ def test_duplicate_jobs_are_refused(tiny_tokenizer):
     jobs = make_jobs(tasks("wordle", n=1), 1)
     with pytest.raises(ValueError, match="listed twice"):
         RolloutEngine(ScriptedBackend("expert"), config=QUIET).run(jobs + jobs)
+
+
+class _Replies:
+    """A text backend answering every episode's turns from a fixed list."""
+
+    token_level = False
+
+    def __init__(self, replies):
+        self.replies, self.turn = replies, {}
+
+    def generate(self, requests, sampling):
+        from curiosa.rollout.types import TurnResult
+
+        out = []
+        for r in requests:
+            n = self.turn.get(r.key, 0)
+            self.turn[r.key] = n + 1
+            out.append(TurnResult(text=self.replies[min(n, len(self.replies) - 1)]))
+        return out
+
+    def release(self, key):
+        pass
+
+    def describe(self):
+        return {"backend": "list"}
+
+
+def test_an_unreadable_first_attempt_is_judged_wrong_and_the_second_attempt_happens():
+    task = envs.load_tasks("math_synthetic", "test")[0]
+    right = f"Thought: I know it.\nAnswer: {task.params['answer']}"
+    engine = RolloutEngine(_Replies(["no answer line here", right]), config=EngineConfig(max_resamples=0, progress=False))
+    (t,) = engine.run(make_jobs([task], 1))
+    assert t.stop_reason == "success" and t.num_turns == 2
+    assert t.info["final_feedback"]["attempt_rewards"] == [0.0, 1.0]
+    assert t.info["final_feedback"]["transition"] == "i->c"
+    # games whose unreadable replies end the episode are unchanged
+    game = envs.load_tasks("mastermind", "test")[0]
+    (g,) = RolloutEngine(_Replies(["gibberish"]), config=EngineConfig(max_resamples=0, progress=False)).run(make_jobs([game], 1))
+    assert g.stop_reason == "format_failure" and g.num_turns == 0

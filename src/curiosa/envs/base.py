@@ -50,6 +50,9 @@ class TextGameEnv(gymnasium.Env):
     metadata: ClassVar[dict[str, Any]] = {"render_modes": ["ansi", "human"], "render_fps": 1}
     group: ClassVar[str] = ""
     max_turns: ClassVar[int] = 0
+    unreadable_ends_episode: ClassVar[bool] = True
+    """For the rollout engine: a reply still unreadable after every resample ends the episode
+    (``format_failure``). False: the environment judges it (a wasted turn, a wrong attempt) and play goes on."""
 
     def __init__(self, task: Task | None = None, *, split: str = "train", render_mode: str | None = None) -> None:
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:

@@ -66,6 +66,7 @@ class SelfCorrectionEnv(TextGameEnv):
 
     max_turns: ClassVar[int] = 2
     revision_prompt: ClassVar[str] = REVISION_PROMPT
+    unreadable_ends_episode: ClassVar[bool] = False  # an unreadable attempt 1 is wrong; attempt 2 still happens
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

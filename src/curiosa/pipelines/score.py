@@ -128,10 +128,11 @@ def select_tasks(group: str, split: str, levels: Sequence[int], limit: int | Non
 
 
 def star_rows(episodes: Sequence[Trajectory]) -> list[Trajectory]:
-    """STaR's data: episodes whose first attempt was wrong and second right (both attempts trained)."""
+    """STaR's data: episodes whose first attempt was wrong (but readable) and second right (both
+    attempts trained)."""
     from curiosa.evaluation.self_correction import attempts
 
-    return [t for t in episodes if t.stop_reason != "format_failure" and attempts(t)[0] == [0.0, 1.0]]
+    return [t for t in episodes if t.format_errors == 0 and attempts(t)[0] == [0.0, 1.0]]
 
 
 def pair_sft_rows(episodes: Sequence[Trajectory], revision_prompt: str, per_problem: int = 1,

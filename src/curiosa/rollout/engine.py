@@ -3,7 +3,8 @@
 Every round, each live episode asks for its next reply and the backend answers them all in one
 batch. An unreadable reply is resampled (the episode asks again with the same prompt, which a
 token-level backend serves from its cache) up to ``max_resamples`` times per turn; then the episode
-ends with stop reason ``format_failure``. Finished episodes make room for waiting ones at once.
+ends with stop reason ``format_failure`` (or, for environments that judge unreadable replies
+themselves, such as the two-attempt tasks, the reply is stepped and play goes on). Finished episodes make room for waiting ones at once.
 """
 
 from __future__ import annotations
@@ -175,8 +176,10 @@ class RolloutEngine:
                 ep.turn_resamples += 1
                 self.stats["resamples"] += 1
                 return None
-            self._append_reply(ep, result)
-            return "format_failure"
+            if ep.env.unreadable_ends_episode:
+                self._append_reply(ep, result)
+                return "format_failure"
+            # otherwise the environment judges the unreadable reply itself and play goes on
         ep.turn_resamples = 0
         observation, _, terminated, truncated, info = ep.env.step(result.text)
         ep.last_info = info

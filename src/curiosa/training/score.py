@@ -313,7 +313,7 @@ class ScoreTrainer:
         self.optimizer.step()
         from accelerate.utils import gather_object
 
-        rows = gather_object([(float(a), float(b), t.stop_reason == "format_failure", answer_changed(t))
+        rows = gather_object([(float(a), float(b), t.format_errors / 2, answer_changed(t))
                               for a, b, t in zip(batch.r1, batch.r2, episodes)])
         table = np.asarray(rows, dtype=np.float64)
         r1, r2 = table[:, 0], table[:, 1]
@@ -321,7 +321,7 @@ class ScoreTrainer:
             "step": step + 1, "stage": phase.stage, "reward_t1": float(r1.mean()), "reward_t2": float(r2.mean()),
             "training_reward": training_reward(phase.stage, r1, r2),
             "i_to_c": float(((r1 == 0) & (r2 > 0)).mean()), "c_to_i": float(((r1 > 0) & (r2 == 0)).mean()),
-            "changed_answer_rate": float(table[:, 3].mean()), "format_failures": float(table[:, 2].mean()),
+            "changed_answer_rate": float(table[:, 3].mean()), "unreadable_attempts": float(table[:, 2].mean()),
             **{k: round(v, 6) for k, v in parts.items()},
             "rollout_seconds": round(rolled - start, 3), "seconds": round(time.perf_counter() - start, 3),
         }
