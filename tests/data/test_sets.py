@@ -65,6 +65,14 @@ def test_format_failures_and_long_trajectories_are_filtered():
     assert pairs == [] and stats.dropped_format_failures == 1 and stats.dropped_too_long == 1
 
 
+def test_only_the_chosen_groups_are_used():
+    data = [traj("a", 0, True, 2), traj("a", 1, False, 4), traj("k", 0, True, 3, "bandit_best_arm", reward=9)]
+    rows, stats = build_sft_set(data, DataConfig(groups=["bandit_best_arm"]))
+    assert [t.id for t in rows] == ["k#0"] and stats.dropped_other_groups == 2
+    pairs, _ = build_preference_pairs(data, DataConfig(groups=["bandit_best_arm"]))
+    assert pairs == []
+
+
 def test_exports():
     data = [traj("a", 0, True, 1), traj("a", 1, False, 3)]
     pairs, _ = build_preference_pairs(data)

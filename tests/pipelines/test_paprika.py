@@ -54,6 +54,17 @@ def test_leave_out_trains_on_the_other_groups_only(tmp_path, base_dir):
     assert paprika.train_groups == ["cellular_automata"] and paprika.groups == GROUPS
 
 
+def test_a_left_out_groups_episodes_are_never_trained_on(tmp_path, base_dir):
+    """Even when the trajectory file holds them (e.g. copied from an all-groups run)."""
+    teacher = ScriptedBackend("expert")
+    everything = Paprika(_config(tmp_path, base_dir), teacher=teacher).rollouts()
+    assert {t.group for t in load_trajectories(everything)} == set(GROUPS)
+    paprika = Paprika(_config(tmp_path, base_dir, "leave_out=[mastermind]", "sft.max_steps=1"), teacher=teacher)
+    paprika._train("sft", str(base_dir), paprika.rollouts(), paprika.config.sft)
+    rows = load_trajectories(tmp_path / "run" / "sft" / "sft_set.jsonl")
+    assert rows and {t.group for t in rows} == {"cellular_automata"}
+
+
 def test_bad_group_settings_are_named(tmp_path, base_dir):
     with pytest.raises(KeyError, match="chess"):
         Paprika(_config(tmp_path, base_dir, "groups=[chess]"))
@@ -61,3 +72,5 @@ def test_bad_group_settings_are_named(tmp_path, base_dir):
         Paprika(_config(tmp_path, base_dir, f"leave_out=[{','.join(GROUPS)}]"))
     with pytest.raises(ValueError, match="samples must be at least 2"):
         PaprikaConfig(samples=1)
+    with pytest.raises(ValueError, match="samples_per_group must be at least 2.*mastermind"):
+        PaprikaConfig(samples_per_group={"mastermind": 1})

@@ -40,6 +40,8 @@ class DataConfig:
     exclude_format_failures: bool = True
     """Never use an episode that ended because no readable reply came (it holds a reply the
     environment never answered)."""
+    groups: list[str] = field(default_factory=list)
+    """Use only trajectories of these task groups (empty: every group in the data)."""
     seed: int = 0
     """Seed of the random choices (ties between chosen candidates, the rejected draw)."""
 
@@ -72,6 +74,7 @@ class SelectionStats:
     tasks_without_rejected: int = 0
     dropped_too_long: int = 0
     dropped_format_failures: int = 0
+    dropped_other_groups: int = 0
     by_group: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
@@ -83,7 +86,11 @@ def _reward(t: Trajectory) -> float:
 def _usable(trajectories: Iterable[Trajectory], config: DataConfig, stats: SelectionStats,
             lengths: dict[str, int] | None) -> list[Trajectory]:
     out = []
+    groups = set(config.groups)
     for t in trajectories:
+        if groups and t.group not in groups:
+            stats.dropped_other_groups += 1
+            continue
         if config.exclude_format_failures and t.stop_reason == "format_failure":
             stats.dropped_format_failures += 1
             continue

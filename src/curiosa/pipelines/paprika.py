@@ -80,6 +80,10 @@ class PaprikaConfig:
     def __post_init__(self) -> None:
         if self.samples < 2:
             raise ValueError(f"samples must be at least 2 (preference pairs compare samples of a task), got {self.samples}")
+        few = {g: n for g, n in self.samples_per_group.items() if n < 2}
+        if few:
+            raise ValueError(f"samples_per_group must be at least 2 per group (preference pairs compare samples of a "
+                             f"task), got {few}")
         if self.eval_samples < 1:
             raise ValueError(f"eval_samples must be at least 1, got {self.eval_samples}")
 
@@ -138,7 +142,10 @@ class Paprika:
         from curiosa.training.run import TrainJob, run_training
 
         settings = replace(train, output_dir=str(self.dir / kind), seed=self.config.seed)
-        job = TrainJob(model=start, data=[str(data)], selection=replace(self.config.selection, seed=self.config.seed),
+        wanted = self.config.selection.groups
+        groups = [g for g in self.train_groups if not wanted or g in wanted]  # never a left-out group's episodes
+        selection = replace(self.config.selection, seed=self.config.seed, groups=groups)
+        job = TrainJob(model=start, data=[str(data)], selection=selection,
                        train=settings, dtype=self.config.dtype)
         return str(run_training(kind, job))  # type: ignore[arg-type]
 
