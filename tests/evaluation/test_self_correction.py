@@ -2,7 +2,7 @@ import pytest
 
 from curiosa import envs
 from curiosa.evaluation.self_correction import (
-    attempts, format_self_correction_table, result_checks, summarize_self_correction,
+    attempts, format_self_correction_table, result_checks, result_headline, summarize_self_correction,
 )
 from curiosa.rollout.trajectory import Trajectory
 
@@ -58,4 +58,11 @@ def test_result_checks_compare_score_with_every_other_method():
     assert good["delta_positive"] and good["i_to_c_above_c_to_i"] and good["above_every_other_delta"]
     tie = result_checks({"star": summary(0.1, 0.12, 0.02, 0.0), "score": summary(0.1, 0.12, 0.03, 0.01)})
     assert not tie["above_every_other_delta"]
+    # equal counts that differ only by float rounding (0.035 - 0.03 vs 0.03 - 0.025) are a tie, not a lead
+    float_tie = result_checks({"stage2_only": summary(0.025, 0.03, 0.005, 0.0), "score": summary(0.03, 0.035, 0.02, 0.015)})
+    assert float_tie["delta_positive"] and not float_tie["above_every_other_delta"]
+    noisy = dict(summary(0.1, 0.12, 0.03, 0.01), intervals={"delta": [-0.01, 0.05]})
+    checks = result_checks({"base": summary(0.1, 0.08, 0.01, 0.03), "score": noisy})
+    assert checks["above_every_other_delta"] and not checks["interval_above_zero"]
+    assert "includes zero" in result_headline(checks)
     assert result_checks({"base": summary(0, 0, 0, 0)}) == {}

@@ -357,6 +357,10 @@ def _verdict(run: _ScoreRun) -> str:
                ", ".join(f"{k} {_points(v)}" for k, v in (r.get("other_deltas") or {}).items()) or "no other method")]
     ok = all(bool(r.get(k)) for k, _, _ in checks)
     verdict = "self-correction learned" if ok else "self-correction not shown on this run"
+    interval = r.get("delta_interval")
+    if interval:  # not part of the verdict: says whether SCoRe's lead is more than noise
+        checks.append(("interval_above_zero", "(beyond noise) SCoRe's Delta 95% interval lies above zero",
+                       f"[{_points(interval[0])}, {_points(interval[1])}]"))
     rows = "".join(f"<tr><td>{_e(text)}</td><td>{_e(value)}</td>"
                    f"<td class=\"{'ok' if r.get(key) else 'fail'}\">{'yes' if r.get(key) else 'no'}</td></tr>"
                    for key, text, value in checks)

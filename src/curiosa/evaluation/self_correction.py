@@ -127,22 +127,34 @@ def format_self_correction_table(summaries: Mapping[str, Mapping[str, Any]]) -> 
     return _render(header, rows, last_is_total=False)
 
 
+EPSILON = 1e-9
+"""Rates are fractions of problems: differences below this are float noise (two equal counts), not a lead."""
+
+
 def result_checks(summaries: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """The issue's learning result: SCoRe's Delta positive, i->c above c->i, above every baseline's Delta."""
+    """The learning result: SCoRe's Delta positive, its i->c above its c->i, its Delta above every other
+    method's (ties do not count); also whether its Delta's interval lies above zero (the lead is not noise)."""
     s = summaries.get("score")
     if s is None:
         return {}
     others = {k: v["delta"] for k, v in summaries.items() if k != "score"}
-    return {"score_delta": s["delta"], "delta_positive": s["delta"] > 0,
-            "i_to_c_above_c_to_i": s["delta_i_to_c"] > s["delta_c_to_i"],
-            "above_every_other_delta": all(s["delta"] > d for d in others.values()),
-            "other_deltas": others}
+    interval = (s.get("intervals") or {}).get("delta")
+    return {"score_delta": s["delta"], "delta_positive": s["delta"] > EPSILON,
+            "i_to_c_above_c_to_i": s["delta_i_to_c"] > s["delta_c_to_i"] + EPSILON,
+            "above_every_other_delta": all(s["delta"] > d + EPSILON for d in others.values()),
+            "other_deltas": others, "delta_interval": interval,
+            "interval_above_zero": bool(interval) and interval[0] > EPSILON}
 
 
 def result_headline(result: dict[str, Any]) -> str:
     if not result:
         return ""
     ok = result["delta_positive"] and result["i_to_c_above_c_to_i"] and result["above_every_other_delta"]
+    interval = result.get("delta_interval")
+    noise = ""
+    if ok and interval and not result.get("interval_above_zero"):
+        noise = f" (but its 95% interval [{100 * interval[0]:+.1f}, {100 * interval[1]:+.1f}] includes zero)"
     return (f"SCoRe Delta(t1,t2) {100 * result['score_delta']:+.1f} points; positive: {result['delta_positive']}, "
             f"i->c above c->i: {result['i_to_c_above_c_to_i']}, above every other method: "
-            f"{result['above_every_other_delta']} -> {'self-correction learned' if ok else 'not shown on this run'}")
+            f"{result['above_every_other_delta']} -> {'self-correction learned' if ok else 'not shown on this run'}"
+            + noise)
