@@ -47,3 +47,17 @@ def save_timings(path: Path, timings: dict[str, float]) -> None:
     for stage, seconds in timings.items():
         total[stage] = round(total.get(stage, 0.0) + seconds, 1)
     write_json(path, total)
+
+
+def evaluate_groups(config: Any, groups: list[str], model_path: str, output_dir: Path) -> dict[str, Any]:
+    """Evaluate ``model_path`` on the test tasks of ``groups`` with a PAPRIKA-style config's evaluation
+    settings (``model``, ``eval_tasks_per_group``, ``eval_samples``, ``eval_sampling``, ``engine``, ``seed``)."""
+    from dataclasses import replace
+
+    from curiosa.evaluation.evaluate import EvaluateConfig, evaluate
+
+    return evaluate(EvaluateConfig(
+        model=replace(config.model, path=model_path), games=groups, split="test",
+        tasks_per_game=config.eval_tasks_per_group, samples=config.eval_samples, k=config.eval_samples,
+        sampling=config.eval_sampling, engine=config.engine, output_dir=str(output_dir), seed=config.seed))
+

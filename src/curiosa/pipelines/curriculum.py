@@ -39,9 +39,9 @@ import numpy as np
 
 from curiosa.data.sets import DataConfig
 from curiosa.envs.task import Task, stable_rng
-from curiosa.evaluation.evaluate import EvaluateConfig, paper_eval_sampling
+from curiosa.evaluation.evaluate import paper_eval_sampling
 from curiosa.files import write_json
-from curiosa.pipelines.common import paper_rpo, paper_train_sampling, save_timings, timed
+from curiosa.pipelines.common import evaluate_groups, paper_rpo, paper_train_sampling, save_timings, timed
 from curiosa.rollout.engine import EngineConfig
 from curiosa.rollout.generate import GenerateConfig, ModelConfig
 from curiosa.rollout.trajectory import Trajectory
@@ -551,14 +551,7 @@ class Curriculum:
 
     # ------------------------------------------------------------------ stage: evaluate
     def evaluate(self, name: str, model_path: str) -> dict[str, Any]:
-        from curiosa.evaluation.evaluate import evaluate
-
-        cfg = self.config
-        config = EvaluateConfig(model=replace(cfg.model, path=model_path), games=self.groups, split="test",
-                                tasks_per_game=cfg.eval_tasks_per_group, samples=cfg.eval_samples, k=cfg.eval_samples,
-                                sampling=cfg.eval_sampling, engine=cfg.engine,
-                                output_dir=str(self.dir / "eval" / name), seed=cfg.seed)
-        return evaluate(config)
+        return evaluate_groups(self.config, self.groups, model_path, self.dir / "eval" / name)
 
     # ------------------------------------------------------------------ the whole run
     def _check_resumable(self) -> None:

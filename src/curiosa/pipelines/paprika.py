@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from curiosa.data.sets import DataConfig
-from curiosa.evaluation.evaluate import EvaluateConfig, paper_eval_sampling
+from curiosa.evaluation.evaluate import paper_eval_sampling
 from curiosa.files import write_json
-from curiosa.pipelines.common import paper_rpo, paper_train_sampling, save_timings, timed
+from curiosa.pipelines.common import evaluate_groups, paper_rpo, paper_train_sampling, save_timings, timed
 from curiosa.rollout.engine import EngineConfig
 from curiosa.rollout.generate import GenerateConfig, ModelConfig
 from curiosa.rollout.types import Backend, SamplingConfig
@@ -150,14 +150,7 @@ class Paprika:
         return str(run_training(kind, job))  # type: ignore[arg-type]
 
     def evaluate(self, name: str, model_path: str) -> dict[str, Any]:
-        from curiosa.evaluation.evaluate import evaluate
-
-        cfg = self.config
-        config = EvaluateConfig(model=replace(cfg.model, path=model_path), games=self.groups, split="test",
-                                tasks_per_game=cfg.eval_tasks_per_group, samples=cfg.eval_samples, k=cfg.eval_samples,
-                                sampling=cfg.eval_sampling, engine=cfg.engine,
-                                output_dir=str(self.dir / "eval" / name), seed=cfg.seed)
-        return evaluate(config)
+        return evaluate_groups(self.config, self.groups, model_path, self.dir / "eval" / name)
 
     def _timed(self, stage: str, fn: Any, *args: Any) -> Any:
         return timed(self.timings, stage, fn, *args)
