@@ -183,13 +183,17 @@ def _load_curve(run: _Run, stage: str) -> None:
         run.notes.append(f"{stage}/metrics.jsonl holds no step records.")
 
 
-def _load_run(root: Path) -> _Run:
-    run = _Run(root=root)
-    config = root / "config.yaml"
+def _load_config(run: _Run) -> None:
+    config = run.root / "config.yaml"
     if config.is_file():
         run.config_text = config.read_text(encoding="utf-8", errors="replace")
     else:
         run.notes.append("config.yaml not found.")
+
+
+def _load_run(root: Path) -> _Run:
+    run = _Run(root=root)
+    _load_config(run)
     names = _model_names(root / "eval")
     if not names:
         run.notes.append("No evaluation found under eval/.")

@@ -39,6 +39,7 @@ from curiosa.evaluation.report import (
     _error_bars,
     _Figure,
     _figures_section,
+    _load_config,
     _load_curve,
     _new_figure,
     _notes_section,
@@ -187,11 +188,7 @@ def _load_curves(run: _ScoreRun) -> None:
 
 def _load_run(root: Path) -> _ScoreRun:
     run = _ScoreRun(root=root)
-    config = root / "config.yaml"
-    if config.is_file():
-        run.config_text = config.read_text(encoding="utf-8", errors="replace")
-    else:
-        run.notes.append("config.yaml not found.")
+    _load_config(run)
     run.expected = _expected_methods(run.config_text)
     _load_metrics(run)
     eval_dir = root / "eval"
