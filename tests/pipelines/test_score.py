@@ -120,7 +120,7 @@ def test_config_errors_name_the_problem(tmp_path, math_base):
         _config(tmp_path, math_base, "baselines=[star, dpo]")
     with pytest.raises(ValueError, match="no math_synthetic train problems at levels"):
         Score(_config(tmp_path, math_base, "levels=[9]"))
-    with pytest.raises(ValueError, match="not a two-attempt task group"):
+    with pytest.raises(ValueError, match="not a two-attempt task group.*data_files"):
         Score(_config(tmp_path, math_base, "group=wordle"))
 
 
@@ -130,3 +130,16 @@ def test_an_sft_baseline_without_data_is_skipped_with_its_reason(tmp_path, math_
     assert "star" not in metrics["methods"] and "no usable example" in metrics["skipped"]["star"]
     assert list(metrics["methods"]) == ["base", "score"]
     assert "star was skipped" in (tmp_path / "run" / "report.html").read_text()
+
+
+def test_your_own_math_files_run_under_the_group_name_you_give(tmp_path, math_base):
+    for split, n in (("train", 6), ("test", 3)):
+        rows = [{"problem": f"What is {i} + {i + 1}?", "answer": str(2 * i + 1)} for i in range(n)]
+        (tmp_path / f"{split}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    config = _config(tmp_path, math_base, "group=mymath", "levels=[]", "baselines=[]", "eval_tasks=null",
+                     f"data_files.train={tmp_path / 'train.jsonl'}", f"data_files.test={tmp_path / 'test.jsonl'}")
+    metrics = Score(config).run()
+    assert list(metrics["methods"]) == ["base", "score"]
+    assert metrics["methods"]["score"]["episodes"] == 3 and metrics["eval_problems"] == 3
+    with pytest.raises(ValueError, match="already exists"):
+        Score(config)  # the name is taken now: a second, maybe different, dataset may not reuse it

@@ -55,6 +55,28 @@ def _engine() -> EngineConfig:
 
 
 @dataclass
+class DataFiles:
+    """JSON-lines files of problems; unset: ``group`` must be a game that is already registered."""
+
+    format: str = "math"
+    """math (records with problem/question and answer/solution: MATH, GSM8K) or mbpp (text, code, test_list)."""
+    train: str | None = None
+    """Training problems."""
+    test: str | None = None
+    """Held-out problems."""
+    path: str | None = None
+    """One file instead of train and test, split by the dataset's own rule (math: a hash of each problem)."""
+
+    def __post_init__(self) -> None:
+        if self.format not in ("math", "mbpp"):
+            raise ValueError(f"data_files.format must be math or mbpp, got {self.format!r}")
+
+    @property
+    def given(self) -> bool:
+        return any((self.train, self.test, self.path))
+
+
+@dataclass
 class ScoreConfig:
     """The whole SCoRe run (defaults: the paper's settings; configs/score.yaml: the CPU default)."""
 
@@ -63,7 +85,10 @@ class ScoreConfig:
     model: ModelConfig = field(default_factory=ModelConfig)
     """The base model ('default': the embedded tiny model, bootstrapped if absent)."""
     group: str = "math_synthetic"
-    """The two-attempt task group: math_synthetic (offline default), math, humaneval or mbpp."""
+    """The two-attempt task group: math_synthetic (the offline default), humaneval, or the name your
+    data_files are registered under (e.g. math, gsm8k, mbpp)."""
+    data_files: DataFiles = field(default_factory=lambda: DataFiles())
+    """Your own problems (MATH/GSM8K or MBPP JSON lines), registered as the game ``group`` for this run."""
     levels: list[int] = field(default_factory=list)
     """Only problems of these difficulty levels (task parameter 'difficulty'; empty: all)."""
     train_tasks: int | None = None
@@ -110,12 +135,33 @@ class ScoreConfig:
             raise ValueError(f"samples must be at least 1, got {self.samples}")
 
 
+def register_data_files(group: str, files: DataFiles) -> None:
+    """Register the user's problem files as the game ``group`` (once per process)."""
+    from curiosa import envs
+
+    if not files.given:
+        return
+    if group in envs.names():
+        raise ValueError(f"data_files are given but a game named {group!r} already exists; choose another group name")
+    if files.format == "mbpp":
+        from curiosa.envs.code_tasks import register_mbpp_jsonl
+
+        register_mbpp_jsonl(train=files.train, test=files.test, path=files.path, name=group)
+    else:
+        from curiosa.envs.math_data import register_math_jsonl
+
+        register_math_jsonl(train=files.train, test=files.test, path=files.path, name=group)
+
+
 def select_tasks(group: str, split: str, levels: Sequence[int], limit: int | None) -> list[Task]:
     """The split's problems of the chosen difficulty levels, in their fixed order, the first ``limit``."""
     from curiosa import envs
+    from curiosa.envs.self_correction import SelfCorrectionEnv
 
-    if group not in envs.SELF_CORRECTION_GROUPS:
-        raise ValueError(f"{group!r} is not a two-attempt task group; expected one of {', '.join(envs.SELF_CORRECTION_GROUPS)}")
+    if group not in envs.names() or not issubclass(envs.env_class(group), SelfCorrectionEnv):
+        known = [g for g in envs.names() if issubclass(envs.env_class(g), SelfCorrectionEnv)]
+        raise ValueError(f"{group!r} is not a two-attempt task group; expected one of {', '.join(known)} "
+                         "(or give data_files to register your own MATH/GSM8K or MBPP problems under that name)")
     tasks = envs.load_tasks(group, split)
     if levels:
         missing = [t.id for t in tasks if "difficulty" not in t.params]
@@ -182,6 +228,7 @@ class Score:
         self.config = config
         self.teacher = teacher
         self.dir = Path(config.output_dir)
+        register_data_files(config.group, config.data_files)
         self.train_tasks = select_tasks(config.group, "train", config.levels, config.train_tasks)
         self.eval_tasks = select_tasks(config.group, "test", config.levels, config.eval_tasks)
         if len(self.train_tasks) < config.rl.prompts_per_step:
