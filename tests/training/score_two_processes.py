@@ -1,8 +1,10 @@
 """Run by test_score_trainer under `accelerate launch` with 2 CPU processes: a short SCoRe run whose
-processes each play half of every step's problems; prints each process's final weight checksum."""
+processes each play half of every step's problems; each process writes its final weight checksum to a file
+(stdout lines of two processes can interleave)."""
 
 import sys
 import zlib
+from pathlib import Path
 
 import torch
 
@@ -27,8 +29,8 @@ def main(model_dir: str, out: str) -> None:
     trainer = ScoreTrainer(config, model, tokenizer, envs.load_tasks("math_synthetic", "train")[:8])
     trainer.train()
     total = sum(float(p.detach().double().abs().sum()) for p in trainer.accelerator.unwrap_model(trainer.model).parameters())
-    print(f"RANK {trainer.accelerator.process_index} OF {trainer.accelerator.num_processes} CHECKSUM {total:.10f}",
-          flush=True)
+    rank = trainer.accelerator.process_index
+    Path(out, f"checksum-{rank}-of-{trainer.accelerator.num_processes}.txt").write_text(f"{total:.10f}")
 
 
 if __name__ == "__main__":
