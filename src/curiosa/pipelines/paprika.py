@@ -25,7 +25,7 @@ from curiosa.evaluation.evaluate import paper_eval_sampling
 from curiosa.files import write_json
 from curiosa.pipelines.common import evaluate_groups, paper_rpo, paper_train_sampling, save_timings, timed
 from curiosa.rollout.engine import EngineConfig
-from curiosa.rollout.generate import GenerateConfig, ModelConfig
+from curiosa.rollout.generate import GenerateConfig, ModelConfig, resolve_model_path
 from curiosa.rollout.types import Backend, SamplingConfig
 from curiosa.training.trainer import TrainConfig
 
@@ -116,12 +116,8 @@ class Paprika:
 
     # ------------------------------------------------------------------ stages
     def base_model(self) -> str:
-        path = self.config.model.path
-        if path == "default" and self.config.model.backend != "openai":
-            from curiosa.models.bootstrap import ensure_default_model
-
-            path = str(ensure_default_model())
-        return path
+        model = self.config.model
+        return model.path if model.backend == "openai" else resolve_model_path(model.path)
 
     def rollouts(self) -> Path:
         cfg = self.config

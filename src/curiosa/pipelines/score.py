@@ -28,7 +28,7 @@ from curiosa.envs.task import Task
 from curiosa.files import write_json
 from curiosa.pipelines.common import logger, save_timings, timed
 from curiosa.rollout.engine import EngineConfig
-from curiosa.rollout.generate import GenerateConfig, ModelConfig
+from curiosa.rollout.generate import GenerateConfig, ModelConfig, resolve_model_path
 from curiosa.rollout.trajectory import Trajectory
 from curiosa.rollout.types import Backend, SamplingConfig
 from curiosa.training.score import Phase, RLConfig
@@ -238,12 +238,7 @@ class Score:
 
     # ------------------------------------------------------------------ stages
     def base_model(self) -> str:
-        path = self.config.model.path
-        if path == "default":
-            from curiosa.models.bootstrap import ensure_default_model
-
-            path = str(ensure_default_model())
-        return path
+        return resolve_model_path(self.config.model.path)
 
     def _play(self, model_path: str, tasks: Sequence[Task], samples: int, sampling: SamplingConfig,
               output: Path, backend: Backend | None = None) -> list[Trajectory]:

@@ -16,6 +16,15 @@ from curiosa.rollout.types import Backend, SamplingConfig
 DEFAULT_MODEL = "default"
 
 
+def resolve_model_path(path: str) -> str:
+    """``path`` itself, or for 'default' the embedded tiny model's directory (bootstrapped first if absent)."""
+    if path != DEFAULT_MODEL:
+        return path
+    from curiosa.models.bootstrap import ensure_default_model
+
+    return str(ensure_default_model())
+
+
 @dataclass
 class ModelConfig:
     """Which model plays, and through which backend."""
@@ -84,11 +93,7 @@ def build_backend(model: ModelConfig) -> Backend:
             raise ValueError("backend 'openai' needs model.base_url")
         return make_backend("openai", endpoint={"base_url": model.base_url, "model": model.path,
                                                  "api_key_env": model.api_key_env})
-    path = model.path
-    if path == DEFAULT_MODEL:
-        from curiosa.models.bootstrap import ensure_default_model
-
-        path = str(ensure_default_model())
+    path = resolve_model_path(model.path)
     if model.backend == "vllm":
         from curiosa.rollout.backends import make_backend
 

@@ -9,6 +9,7 @@ from typing import Any, Sequence
 
 from curiosa.data.encode import Encoder
 from curiosa.data.sets import DataConfig, PreferencePair, build_preference_pairs, build_sft_set, load_pairs, save_jsonl
+from curiosa.rollout.generate import resolve_model_path
 from curiosa.rollout.store import load_trajectories
 from curiosa.rollout.trajectory import Trajectory
 from curiosa.training.trainer import Example, Kind, TrainConfig, Trainer, make_accelerator
@@ -97,11 +98,7 @@ def run_training(kind: Kind, job: TrainJob) -> Path:
     if (final / "DONE").is_file():
         return final
     _check_data(job)
-    path = job.model
-    if path == "default":
-        from curiosa.models.bootstrap import ensure_default_model
-
-        path = str(ensure_default_model())
+    path = resolve_model_path(job.model)
     accelerator = make_accelerator(job.train)
     tokenizer = load_tokenizer(path)
     examples, stats = prepare_examples(kind, job, tokenizer, write=accelerator.is_main_process)
