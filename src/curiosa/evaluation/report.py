@@ -490,17 +490,23 @@ def _config_section(text: str | None) -> str:
 # =========================================================================== the page
 def write_report(run_dir: str | Path, *, title: str | None = None, max_episodes: int = MAX_EPISODES) -> Path:
     """Write ``run_dir/report.html`` (and ``run_dir/figures/*.png``) from whatever the run holds."""
-    root = Path(run_dir)
-    if not root.is_dir():
-        raise FileNotFoundError(f"run directory {root} does not exist")
-    if max_episodes < 0:
-        raise ValueError(f"max_episodes must be at least 0, got {max_episodes}")
+    root = _run_root(run_dir, max_episodes)
     run = _load_run(root)
     figures = _write_figures(run, root / "figures")
     viewer, data = _viewer_section(run, max_episodes)
     page_title = title or f"curiosa run: {root.resolve().name}"
     return _write_page(root, page_title, [_notes_section(run.notes), _results_section(run), _figures_section(figures),
                                           _training_section(run), viewer, _config_section(run.config_text)], data)
+
+
+def _run_root(run_dir: str | Path, max_episodes: int) -> Path:
+    """The run directory of a report, with the report's arguments checked."""
+    root = Path(run_dir)
+    if not root.is_dir():
+        raise FileNotFoundError(f"run directory {root} does not exist")
+    if max_episodes < 0:
+        raise ValueError(f"max_episodes must be at least 0, got {max_episodes}")
+    return root
 
 
 def _write_page(root: Path, title: str, sections: Sequence[str], data: str) -> Path:

@@ -47,6 +47,7 @@ from curiosa.evaluation.report import (
     _read_json,
     _read_trajectories,
     _Run,
+    _run_root,
     _section,
     _table,
     _viewer_section,
@@ -521,11 +522,7 @@ def _viewer(run: _ScoreRun, limit: int) -> tuple[str, str]:
 # =========================================================================== the page
 def write_score_report(run_dir: str | Path, *, title: str | None = None, max_episodes: int = MAX_EPISODES) -> Path:
     """Write ``run_dir/report.html`` (and ``run_dir/figures/*.png``) from whatever the SCoRe run holds."""
-    root = Path(run_dir)
-    if not root.is_dir():
-        raise FileNotFoundError(f"run directory {root} does not exist")
-    if max_episodes < 0:
-        raise ValueError(f"max_episodes must be at least 0, got {max_episodes}")
+    root = _run_root(run_dir, max_episodes)
     run = _load_run(root)
     figures = _write_figures(run, root / "figures", make=_figures)
     viewer, data = _viewer(run, max_episodes)
