@@ -28,7 +28,7 @@ import copy
 import json
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -228,8 +228,8 @@ class ScoreTrainer:
         jobs = make_jobs(problems, self.config.samples_per_prompt, seed=self.config.seed * 1_000_003 + step)
         policy = acc.unwrap_model(self.model)
         backend = TransformersBackend(policy, self.tokenizer, chat=self.chat, name="policy")
-        sampling = SamplingConfig(**{**vars(self.config.sampling), "seed": self.config.sampling.seed * 1_000_003 + step
-                                     + 7919 * acc.process_index})
+        sampling = replace(self.config.sampling,
+                           seed=self.config.sampling.seed * 1_000_003 + step + 7919 * acc.process_index)
         try:
             episodes = RolloutEngine(backend, sampling, self.config.engine, chat=self.chat).run(jobs)
         finally:
@@ -302,8 +302,7 @@ class ScoreTrainer:
         acc = self.accelerator
         _, phase = self.phase_at(step)
         start = time.perf_counter()
-        self.model.eval()
-        episodes = self.rollout(step)
+        episodes = self.rollout(step)  # the backend puts the policy in eval mode
         rolled = time.perf_counter()
         self.model.train()
         batch = self.batch(episodes, phase.stage)

@@ -328,14 +328,14 @@ class TransformersBackend:
             ids += feeds[row]
             token_rows += [row] * len(feeds[row])
             token_cols += range(lengths[row], lengths[row] + len(feeds[row]))  # a token's column is its position
-        cols = torch.tensor(token_cols, dtype=torch.long)
+        cols = torch.tensor(token_cols, dtype=torch.long, device=self.device)
         cache.targets = None
         cache.token_rows = torch.tensor(token_rows, dtype=torch.long, device=self.device)
-        cache.token_cols = cols.to(self.device)
+        cache.token_cols = cols
         last = torch.tensor([offsets[row] + len(feeds[row]) - 1 for row in order], dtype=torch.long)
         output = self.model(
             input_ids=torch.tensor([ids], dtype=torch.long, device=self.device),
-            position_ids=cols[None].to(self.device), past_key_values=cache, use_cache=True,
+            position_ids=cols[None], past_key_values=cache, use_cache=True,
             curiosa_rows=(lengths, counts, offsets), logits_to_keep=last.to(self.device),
         )
         logits = output.logits.new_zeros((n_rows, output.logits.shape[-1]))
