@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from curiosa.envs.base import FormatError
-from curiosa.envs.file_datasets import FileDataset, register_file_dataset, split_files
+from curiosa.envs.file_datasets import FileDataset, json_lines, register_file_dataset, split_files
 from curiosa.envs.self_correction import JudgeUnavailable, SelfCorrectionEnv, Verdict
 from curiosa.envs.task import Task, check_split, make_tasks
 from curiosa.envs.text import MAX_ACTION_CHARS
@@ -229,34 +229,24 @@ class HumanEvalEnv(CodeEnv):
 def read_mbpp_jsonl(path: str | Path) -> list[dict[str, Any]]:
     """MBPP records as task params; raises ValueError naming ``file:line`` for unusable lines."""
     path = Path(path).expanduser()
-    if not path.is_file():
-        raise FileNotFoundError(f"MBPP file not found: {path}")
     records, seen = [], set()
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            where = f"{path}:{number}"
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise ValueError(f"{where}: not valid JSON ({err.msg})") from None
-            if not isinstance(data, dict):
-                raise ValueError(f"{where}: expected a JSON object")
-            text, tests = data.get("text") or data.get("prompt"), data.get("test_list")
-            if not isinstance(text, str) or not text.strip():
-                raise ValueError(f"{where}: an MBPP record needs a non-empty 'text'")
-            if not isinstance(tests, list) or not tests or not all(isinstance(t, str) for t in tests):
-                raise ValueError(f"{where}: an MBPP record needs 'test_list', a non-empty list of assert strings")
-            if text in seen:
-                continue
-            seen.add(text)
-            record = {"text": text.strip(), "test_list": tests,
-                      "test_setup_code": str(data.get("test_setup_code") or ""),
-                      "reference": str(data.get("code") or ""), "source": f"{path.name}:{number}"}
-            if isinstance(data.get("task_id"), int):
-                record["task_id"] = data["task_id"]
-            records.append(record)
+    for number, where, data in json_lines(path, "MBPP"):
+        if not isinstance(data, dict):
+            raise ValueError(f"{where}: expected a JSON object")
+        text, tests = data.get("text") or data.get("prompt"), data.get("test_list")
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"{where}: an MBPP record needs a non-empty 'text'")
+        if not isinstance(tests, list) or not tests or not all(isinstance(t, str) for t in tests):
+            raise ValueError(f"{where}: an MBPP record needs 'test_list', a non-empty list of assert strings")
+        if text in seen:
+            continue
+        seen.add(text)
+        record = {"text": text.strip(), "test_list": tests,
+                  "test_setup_code": str(data.get("test_setup_code") or ""),
+                  "reference": str(data.get("code") or ""), "source": f"{path.name}:{number}"}
+        if isinstance(data.get("task_id"), int):
+            record["task_id"] = data["task_id"]
+        records.append(record)
     if not records:
         raise ValueError(f"{path}: no records")
     return records

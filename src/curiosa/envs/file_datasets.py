@@ -6,13 +6,31 @@ or one file cut by a rule of the dataset's own, and register a game class that c
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
-from typing import Any, Callable, ClassVar
+from typing import Any, Callable, ClassVar, Iterator
 
 from curiosa.envs.task import SPLITS, Task, check_split, make_tasks
 
 Records = dict[str, list[dict[str, Any]]]
+
+
+def json_lines(path: Path, what: str) -> Iterator[tuple[int, str, Any]]:
+    """``(line number, "file:line", value)`` for each non-blank line of a JSON-lines file; a missing file
+    or a line that is not JSON raises an error that names the file (and line)."""
+    if not path.is_file():
+        raise FileNotFoundError(f"{what} file not found: {path}")
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            where = f"{path}:{number}"
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise ValueError(f"{where}: not valid JSON ({err.msg})") from None
+            yield number, where, value
 
 
 class FileDataset:

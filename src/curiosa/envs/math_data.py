@@ -24,7 +24,6 @@ text. Problems that appear in the test file are dropped from the train file (no 
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import zlib
@@ -32,7 +31,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from curiosa.envs.base import FormatError
-from curiosa.envs.file_datasets import FileDataset, Records, register_file_dataset, split_files
+from curiosa.envs.file_datasets import FileDataset, Records, json_lines, register_file_dataset, split_files
 from curiosa.envs.math_answers import equivalent, extract_math_answer, last_boxed
 from curiosa.envs.self_correction import SelfCorrectionEnv, Verdict
 from curiosa.envs.task import Task, check_split, make_tasks
@@ -83,25 +82,16 @@ def read_math_record(data: Mapping[str, Any], where: str) -> dict[str, Any]:
 def read_math_jsonl(path: str | Path) -> list[dict[str, Any]]:
     """Every record of a file, in file order, duplicates of a problem dropped (the first one is kept)."""
     path = Path(path).expanduser()
-    if not path.is_file():
-        raise FileNotFoundError(f"math dataset file not found: {path}")
     records, seen = [], set()
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise ValueError(f"{path}:{number}: not valid JSON ({err.msg})") from None
-            record = read_math_record(data, f"{path}:{number}")
-            if not record["problem"]:
-                raise ValueError(f"{path}:{number}: the problem text is empty")
-            if record["problem"] in seen:
-                continue
-            seen.add(record["problem"])
-            record["source"] = f"{path.name}:{number}"
-            records.append(record)
+    for number, where, data in json_lines(path, "math dataset"):
+        record = read_math_record(data, where)
+        if not record["problem"]:
+            raise ValueError(f"{where}: the problem text is empty")
+        if record["problem"] in seen:
+            continue
+        seen.add(record["problem"])
+        record["source"] = f"{path.name}:{number}"
+        records.append(record)
     if not records:
         raise ValueError(f"{path}: no records")
     return records
