@@ -3,15 +3,15 @@
 import json
 
 import pytest
-import torch
 
 from curiosa import envs
 from curiosa.config import ConfigError, load_config
 from curiosa.models.chat import ChatTokenizer
-from curiosa.models.tiny import TinyModelConfig, build_model, train_tokenizer
+from curiosa.models.tiny import train_tokenizer
 from curiosa.pipelines.score import BASELINES, Score, ScoreConfig, pair_sft_rows, star_rows
 from curiosa.rollout.backends.scripted import ScriptedBackend
 from curiosa.rollout.engine import EngineConfig, RolloutEngine, make_jobs
+from curiosa.testing.models import save_tiny_model
 
 GROUP = "math_synthetic"
 
@@ -21,14 +21,9 @@ def math_base(tmp_path_factory):
     tasks = envs.load_tasks(GROUP, "train")[:40]
     env = envs.make(GROUP, task=tasks[0])
     texts = [envs.make(GROUP, task=t).reset(seed=0)[0] for t in tasks] + [env.revision_prompt, "Thought: 1\nAnswer: 2"]
-    tokenizer = train_tokenizer(texts * 5, vocab_size=600)
-    torch.manual_seed(0)
-    model = build_model(tokenizer, TinyModelConfig(hidden_size=32, intermediate_size=64, num_layers=1, num_heads=2,
-                                                   num_kv_heads=1, max_position_embeddings=2048))
-    path = tmp_path_factory.mktemp("math_base")
-    model.save_pretrained(path)
-    tokenizer.save_pretrained(path)
-    return path
+    return save_tiny_model(tmp_path_factory.mktemp("math_base"), train_tokenizer(texts * 5, vocab_size=600),
+                           hidden_size=32, intermediate_size=64, num_layers=1, num_heads=2, num_kv_heads=1,
+                           max_position_embeddings=2048)
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,12 @@
 import pytest
-import torch
 
 from curiosa import envs
 from curiosa.models.chat import ChatTokenizer
-from curiosa.models.tiny import TinyModelConfig, build_model, train_tokenizer
+from curiosa.models.tiny import train_tokenizer
 from curiosa.rollout.backends.scripted import ScriptedBackend
 from curiosa.rollout.engine import EngineConfig, RolloutEngine, make_jobs
 from curiosa.rollout.store import TrajectoryStore
+from curiosa.testing.models import save_tiny_model
 
 GAMES = ("mastermind", "cellular_automata")  # short conversations keep the tests fast
 
@@ -40,10 +40,5 @@ def trajectory_file(tmp_path_factory, trajectories):
 
 @pytest.fixture(scope="session")
 def model_dir(tmp_path_factory, tokenizer):
-    torch.manual_seed(0)
-    model = build_model(tokenizer, TinyModelConfig(hidden_size=48, intermediate_size=96, num_layers=2, num_heads=4,
-                                                   num_kv_heads=2, max_position_embeddings=2048))
-    path = tmp_path_factory.mktemp("model")
-    model.save_pretrained(path)
-    tokenizer.save_pretrained(path)
-    return path
+    return save_tiny_model(tmp_path_factory.mktemp("model"), tokenizer, hidden_size=48, intermediate_size=96,
+                           num_layers=2, num_heads=4, num_kv_heads=2, max_position_embeddings=2048)
