@@ -53,6 +53,19 @@ def test_micro_bootstrap_saves_a_loadable_hf_directory_with_chat_template(micro_
     assert loaded.model == MICRO_MODEL and loaded.games == ["wordle", "mastermind"]
 
 
+def test_tokenizer_splits_digits_and_round_trips_text():
+    texts = ["Guess 1234: 2 black, 1 white. Fire at B10. 150 / 12 = 25/2"] * 20
+    split = train_tokenizer(texts, vocab_size=400, split_digits=True)
+    merged = train_tokenizer(texts, vocab_size=400)
+    text = "Answer: 1234\nFire at B10, x = -72 / 6"
+    pieces = [split.decode([i]) for i in split.encode(text, add_special_tokens=False)]
+    digits = [p for p in pieces if any(c.isdigit() for c in p)]
+    assert digits and all(len(p.strip()) == 1 for p in digits)
+    assert "".join(pieces) == text and split.decode(split.encode(text, add_special_tokens=False)) == text
+    assert any(len(merged.decode([i]).strip()) > 1 and merged.decode([i]).strip().isdigit()
+               for i in merged.encode(text, add_special_tokens=False))
+
+
 def test_ensure_default_model_rebuilds_a_directory_without_marker(micro_model, tmp_path, monkeypatch):
     path, _ = micro_model
     monkeypatch.setenv("CURIOSA_HOME", str(tmp_path / "home"))

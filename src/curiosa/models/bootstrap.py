@@ -578,7 +578,8 @@ def bootstrap(config: BootstrapConfig | None = None) -> Path:
         timings["generate"] = time.time() - t0
 
         t = time.time()
-        tokenizer = train_tokenizer(_texts(data), vocab_size=config.model.vocab_size)
+        tokenizer = train_tokenizer(_texts(data), vocab_size=config.model.vocab_size,
+                                    split_digits=config.model.split_digits)
         timings["tokenizer"] = time.time() - t
 
         t = time.time()
