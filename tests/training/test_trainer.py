@@ -43,6 +43,18 @@ def test_dpo_loss_is_log2_at_step_0(tmp_path, model, tokenizer, pairs):
     assert metrics["reward_margin"] == pytest.approx(0.0, abs=1e-5)
 
 
+def test_a_one_step_run_moves_the_weights_despite_its_warmup_ratio(tmp_path, model, tokenizer, pairs):
+    # A curriculum round with a handful of pairs trains one step; a warm-up rounded up to one step ran it
+    # at learning rate 0 and the round's model came out identical to its start.
+    examples = pair_examples(pairs[:4], Encoder.for_tokenizer(tokenizer))
+    before = {n: p.detach().clone() for n, p in model.named_parameters()}
+    trainer = Trainer("rpo", config(tmp_path, warmup_ratio=0.04, batch_size=4), model, examples)
+    assert len(trainer.steps) == 1
+    trainer.train()
+    moved = max((p.detach() - before[n]).abs().max().item() for n, p in trainer.model.named_parameters())
+    assert moved > 1e-6
+
+
 def test_rpo_is_dpo_plus_alpha_nll_by_hand(tmp_path, model, tokenizer, pairs):
     enc = Encoder.for_tokenizer(tokenizer)
     (example,) = pair_examples(pairs[:1], enc)

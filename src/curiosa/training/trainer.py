@@ -54,7 +54,8 @@ class TrainConfig:
     with the model's own attention and a block mask (cost grows with the row length squared); for
     models whose attention cannot be swapped."""
     warmup_ratio: float = 0.04
-    """Fraction of steps with linear warm-up before the cosine decay."""
+    """Fraction of steps with linear warm-up before the cosine decay, rounded down: a run too short for
+    a whole warm-up step has none (a warm-up starts at learning rate 0, so a one-step run would not move)."""
     weight_decay: float = 0.0
     """AdamW weight decay."""
     max_grad_norm: float = 1.0
@@ -152,7 +153,7 @@ class Trainer:
 
         self.model, self.optimizer = self.accelerator.prepare(model, optimizer)
         # Not prepared: accelerate would step it once per process per step. Saved with the state all the same.
-        self.scheduler = get_cosine_schedule_with_warmup(self.optimizer, math.ceil(config.warmup_ratio * total), total)
+        self.scheduler = get_cosine_schedule_with_warmup(self.optimizer, int(config.warmup_ratio * total), total)
         self.accelerator.register_for_checkpointing(self.scheduler)
         self.reference: dict[str, tuple[float, float]] = {}
         self.step = 0
