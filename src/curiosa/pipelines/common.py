@@ -60,4 +60,3 @@ def evaluate_groups(config: Any, groups: list[str], model_path: str, output_dir:
         model=replace(config.model, path=model_path), games=groups, split="test",
         tasks_per_game=config.eval_tasks_per_group, samples=config.eval_samples, k=config.eval_samples,
         sampling=config.eval_sampling, engine=config.engine, output_dir=str(output_dir), seed=config.seed))
-

@@ -35,11 +35,11 @@ from curiosa.training.score import Phase, RLConfig
 from curiosa.training.trainer import TrainConfig
 
 BASELINES = ("star", "pair_sft", "single_turn_rl", "stage2_only", "alpha0")
+"""The paper's baselines, in report order (SCoRe itself is always run)."""
 
 
 class NoTrainingData(ValueError):
     """A baseline found nothing to train on in the base model's samples (it is skipped, with the reason)."""
-"""The paper's baselines, in report order (SCoRe itself is always run)."""
 
 
 def _greedy() -> SamplingConfig:
