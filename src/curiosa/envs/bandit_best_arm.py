@@ -18,7 +18,7 @@ import re
 from typing import Any, ClassVar, Sequence
 
 from curiosa.envs.base import FormatError, Outcome, TextGameEnv
-from curiosa.envs.task import Task, make_tasks, split_pool, stable_rng
+from curiosa.envs.task import Task, distinct_draws, make_tasks, split_pool, stable_rng
 from curiosa.envs.text import REPLY_FORMAT, quote
 
 PULLS = 20
@@ -93,15 +93,7 @@ def _make_instance(rng) -> dict[str, Any]:
 
 def _pool(size: int) -> list[dict[str, Any]]:
     rng = stable_rng(BanditBestArmEnv.group, "pool")
-    pool: list[dict[str, Any]] = []
-    seen: set[tuple[Any, ...]] = set()
-    while len(pool) < size:
-        inst = _make_instance(rng)
-        key = (tuple(inst["arms"]), tuple(inst["means"]))
-        if key not in seen:
-            seen.add(key)
-            pool.append(inst)
-    return pool
+    return distinct_draws(lambda: _make_instance(rng), size, key=lambda i: (tuple(i["arms"]), tuple(i["means"])))
 
 
 class BanditBestArmEnv(TextGameEnv):

@@ -18,7 +18,7 @@ import re
 from typing import Any, ClassVar, Sequence
 
 from curiosa.envs.base import FormatError, Outcome, TextGameEnv
-from curiosa.envs.task import Task, make_tasks, split_pool, stable_rng
+from curiosa.envs.task import Task, distinct_draws, make_tasks, split_pool, stable_rng
 from curiosa.envs.text import REPLY_FORMAT, quote
 
 NEIGHBOURHOODS = ("111", "110", "101", "100", "011", "010", "001", "000")
@@ -160,18 +160,7 @@ def _make_instance(rng) -> dict[str, Any] | None:
 
 def _pool(size: int) -> list[dict[str, Any]]:
     rng = stable_rng(CellularAutomataEnv.group, "pool")
-    pool: list[dict[str, Any]] = []
-    seen: set[tuple[Any, ...]] = set()
-    while len(pool) < size:
-        inst = _make_instance(rng)
-        if inst is None:
-            continue
-        key = (inst["rule"], tuple(inst["inputs"]))
-        if key in seen:
-            continue
-        seen.add(key)
-        pool.append(inst)
-    return pool
+    return distinct_draws(lambda: _make_instance(rng), size, key=lambda i: (i["rule"], tuple(i["inputs"])))
 
 
 def _example_rule(inputs: Sequence[str], outputs: Sequence[str]) -> list[int]:

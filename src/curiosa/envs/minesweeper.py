@@ -17,7 +17,7 @@ import re
 from typing import Any, ClassVar
 
 from curiosa.envs.base import FormatError, Outcome, TextGameEnv
-from curiosa.envs.task import Task, make_tasks, split_pool, stable_rng
+from curiosa.envs.task import Task, distinct_draws, make_tasks, split_pool, stable_rng
 from curiosa.envs.text import REPLY_FORMAT, quote
 
 HIDDEN, EMPTY, MINE = "?", ".", "*"
@@ -88,13 +88,7 @@ class MinesweeperEnv(TextGameEnv):
     @classmethod
     def build_tasks(cls, split: str) -> list[Task]:
         rng = stable_rng(cls.group, "layouts")
-        pool, seen = [], set()
-        while len(pool) < N_TRAIN + N_TEST:
-            layout = _sample_layout(rng)
-            key = repr(layout)
-            if key not in seen:
-                seen.add(key)
-                pool.append(layout)
+        pool = distinct_draws(lambda: _sample_layout(rng), N_TRAIN + N_TEST)
         return make_tasks(cls.group, split, split_pool(cls.group, pool, N_TRAIN, N_TEST)[split])
 
     def _start(self) -> str:

@@ -17,13 +17,14 @@ harmless suspicious finds). Every clue sentence ends with one of the fixed forms
 
 from __future__ import annotations
 
+import itertools
 import json
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from curiosa.envs.task import stable_rng
+from curiosa.envs.task import distinct_draws, stable_rng
 
 GROUP = "murder_mystery"
 
@@ -453,14 +454,6 @@ def _check(case: dict[str, Any]) -> None:
 @lru_cache(maxsize=1)
 def case_pool() -> tuple[dict[str, Any], ...]:
     """``N_TRAIN + N_TEST`` distinct cases, in generation order."""
-    seen: set[str] = set()
-    pool: list[dict[str, Any]] = []
-    index = 0
-    while len(pool) < N_TRAIN + N_TEST:
-        case = generate_case(index)
-        index += 1
-        key = json.dumps(case, sort_keys=True)
-        if key not in seen:
-            seen.add(key)
-            pool.append(case)
-    return tuple(pool)
+    index = itertools.count()
+    return tuple(distinct_draws(lambda: generate_case(next(index)), N_TRAIN + N_TEST,
+                                key=lambda case: json.dumps(case, sort_keys=True)))

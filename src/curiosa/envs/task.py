@@ -6,11 +6,13 @@ import copy
 import json
 import zlib
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Hashable, Mapping, Sequence, TypeVar
 
 import numpy as np
 
 SPLITS = ("train", "test")
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,22 @@ def make_tasks(group: str, split: str, params: Sequence[Mapping[str, Any]]) -> l
     """Number ``params`` in order and wrap them as tasks of one split."""
     check_split(split)
     return [Task(id=task_id(group, split, i), group=group, split=split, params=dict(p)) for i, p in enumerate(params)]
+
+
+def distinct_draws(draw: Callable[[], T | None], n: int, key: Callable[[T], Hashable] = repr) -> list[T]:
+    """The first ``n`` draws whose keys differ (a draw of None is a rejected one): a task pool without
+    repeats, so that no test task is also a train task."""
+    pool: list[T] = []
+    seen: set[Hashable] = set()
+    while len(pool) < n:
+        item = draw()
+        if item is None:
+            continue
+        k = key(item)
+        if k not in seen:
+            seen.add(k)
+            pool.append(item)
+    return pool
 
 
 def split_pool(group: str, pool: Sequence[Any], n_train: int, n_test: int) -> dict[str, list[Any]]:
