@@ -13,7 +13,7 @@ reports their greedy first- and second-attempt accuracy on the 200 held-out leve
   lines such as ``83 - (-10) = 93`` in the work's own notation (operands up to 300, products of
   numbers up to 20, exact quotients), the facts every step of a level 1-2 solution is made of.
 
-    python benchmarks/math_base.py                          # all three: about 22 minutes on 2 cores
+    python benchmarks/math_base.py                          # all three: about 23 minutes on 2 cores
     python benchmarks/math_base.py --variants digits-drill --minutes 4
 
 The last line printed is a JSON object: per variant, its training tokens and seconds, validation
