@@ -42,7 +42,7 @@ from curiosa.envs.customer_service_scenarios import (
     Fault, Product, Topic,
 )
 from curiosa.envs.dialogue import DialogueEnv, JudgeSpec
-from curiosa.envs.task import Task, make_tasks, stable_rng
+from curiosa.envs.task import Task, distinct_draws, make_tasks, stable_rng
 from curiosa.envs.text import REPLY_FORMAT
 
 N_TRAIN, N_TEST = 1000, 200
@@ -337,13 +337,12 @@ def build_scenarios(split: str, n: int) -> list[dict[str, Any]]:
     rng = stable_rng("customer_service", "scenarios", split)
     names = _split_names(split)
     faults = [(p, f) for p in PRODUCTS for f in p.faults]
-    out: list[dict[str, Any]] = []
-    seen: set[str] = set()
     order: list[int] = []
     pick = lambda seq: seq[int(rng.integers(len(seq)))]  # noqa: E731
-    while len(out) < n:
+
+    def draw() -> dict[str, Any] | None:
         if not order:
-            order = [int(i) for i in rng.permutation(len(faults))]
+            order.extend(int(i) for i in rng.permutation(len(faults)))
         product, fault = faults[order.pop()]
         symptom = pick(product.complaints[fault.complaint])
         vague = rng.random() < VAGUE_SHARE
@@ -354,18 +353,15 @@ def build_scenarios(split: str, n: int) -> list[dict[str, Any]]:
             tried_fault = other.key
             tries.insert(int(rng.integers(len(tries) + 1)), other.tried)
         if matched_faults(product, tried_reply(tries)) != ([tried_fault] if tried_fault else []):
-            continue  # the customer's words would hint at a fix they did not try
-        params = {
+            return None  # the customer's words would hint at a fix they did not try
+        return {
             "product": product.key, "fault": fault.key, "complaint": VAGUE if vague else fault.complaint,
             "opening": pick(openings(product, VAGUE)) if vague else symptom, "symptom": symptom,
             "name": pick(names), "model": pick(product.models),
             "age": pick(AGES), "since": pick(SINCE), "tried": tries, "tried_fault": tried_fault,
         }
-        key = json.dumps(params, sort_keys=True)
-        if key not in seen:
-            seen.add(key)
-            out.append(params)
-    return out
+
+    return distinct_draws(draw, n, key=lambda params: json.dumps(params, sort_keys=True))
 
 
 # ------------------------------------------------------------------------------------------ the game
