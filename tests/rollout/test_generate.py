@@ -3,6 +3,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -35,22 +36,24 @@ def test_unknown_game_is_reported(tmp_path):
 
 @pytest.mark.slow
 def test_sigkill_then_rerun_loses_and_duplicates_nothing(tmp_path, tiny_model_dir):
-    out = tmp_path / "t.jsonl"
-    cmd = [sys.executable, "-m", "curiosa.cli", "generate", f"model.path={tiny_model_dir}", "games=[wordle,mastermind]",
-           "split=test", "tasks_per_game=12", "samples=2", "sampling.max_new_tokens=16", "engine.max_concurrent=4",
-           "engine.progress=false", f"output={out}"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.time() + 240
-    while time.time() < deadline and proc.poll() is None:
-        if out.exists() and out.read_bytes().count(b"\n") >= 5:
-            os.killpg(proc.pid, signal.SIGKILL)
-            break
+    """Killed while 5 or more episodes are on disk and others are being played; the rerun finishes the rest."""
+    out, ready = tmp_path / "t.jsonl", tmp_path / "paused"
+    args = [f"model.path={tiny_model_dir}", "games=[wordle,mastermind]", "split=test", "tasks_per_game=12",
+            "samples=2", "sampling.max_new_tokens=16", "engine.max_concurrent=4", "engine.progress=false"]
+    helper = Path(__file__).with_name("generate_until_paused.py")
+    proc = subprocess.Popen([sys.executable, str(helper), str(out), str(ready), "5", *args],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.time() + 300
+    while not ready.exists() and proc.poll() is None and time.time() < deadline:
         time.sleep(0.05)
+    assert ready.exists(), f"the run never paused: {proc.stderr.read().decode()[-2000:] if proc.poll() is not None else 'timeout'}"
+    os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed; make it longer"
+    assert proc.returncode == -signal.SIGKILL
     partial = out.read_bytes().count(b"\n")
     assert 5 <= partial < 48
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    result = subprocess.run([sys.executable, "-m", "curiosa.cli", "generate", *args, f"output={out}"],
+                            capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     ids = [t.id for t in load_trajectories(out)]
     assert len(ids) == 48 and len(set(ids)) == 48

@@ -86,29 +86,27 @@ def select_tasks(config: GenerateConfig) -> list[Task]:
 
 def build_backend(model: ModelConfig) -> Backend:
     """The backend named by ``model.backend`` with its model loaded."""
-    if model.backend == "openai":
-        from curiosa.rollout.backends import make_backend
+    from curiosa.rollout.backends import make_backend
 
+    if model.backend == "openai":
         if not model.base_url:
             raise ValueError("backend 'openai' needs model.base_url")
         return make_backend("openai", endpoint={"base_url": model.base_url, "model": model.path,
                                                  "api_key_env": model.api_key_env})
     path = resolve_model_path(model.path)
     if model.backend == "vllm":
-        from curiosa.rollout.backends import make_backend
-
         return make_backend("vllm", model=path, dtype=model.dtype)
     if model.backend != "transformers":
         raise ValueError(f"unknown backend {model.backend!r}: expected transformers, vllm or openai")
     import torch
 
     from curiosa.models.loading import load_model, load_tokenizer
-    from curiosa.rollout.backends.transformers_backend import TransformersBackend
 
     if model.threads:
         torch.set_num_threads(model.threads)
     tokenizer = load_tokenizer(path)
-    return TransformersBackend(load_model(path, dtype=model.dtype, tokenizer=tokenizer), tokenizer, name=path)
+    return make_backend("transformers", model=load_model(path, dtype=model.dtype, tokenizer=tokenizer),
+                        tokenizer=tokenizer, name=path)
 
 
 def _check_same_policy(config: GenerateConfig, out: Path) -> None:

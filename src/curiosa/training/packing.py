@@ -4,7 +4,7 @@ Two layouts:
 
 * **one row** (``row_tokens=None``, the default): every sequence of the micro-batch end to end in a
   single row with its boundaries (``cu_seq_lens``); the model runs packed attention (one causal
-  kernel call per sequence, see ``curiosa.models.packed_attention``), so there is no padding and no
+  kernel call per sequence, see ``curiosa.models.attention``), so there is no padding and no
   mask, and attention costs what the sequences cost on their own.
 * **rows** (``row_tokens=N``): first-fit decreasing into rows of at most N tokens (or the longest
   sequence), short tails padded; the model's own attention builds a block mask from the position
@@ -112,9 +112,9 @@ def token_logps(model: Any, packed: Packed) -> torch.Tensor:
     """The log-prob of every trained token, shape [N], in the order of ``packed.targets``."""
     extra: dict[str, Any] = {}
     if packed.cu_seq_lens is not None:
-        from curiosa.models import packed_attention
+        from curiosa.models import attention
 
-        packed_attention.enable(model)
+        attention.use(model)
         extra = {"cu_seq_lens_q": packed.cu_seq_lens, "cu_seq_lens_k": packed.cu_seq_lens,
                  "max_length_q": packed.max_length, "max_length_k": packed.max_length}
     logits = model(input_ids=packed.input_ids, position_ids=packed.position_ids, use_cache=False,

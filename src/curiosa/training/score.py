@@ -221,13 +221,13 @@ class ScoreTrainer:
     # ----------------------------------------------------------------- one step
     def rollout(self, step: int) -> list[Trajectory]:
         """This process's share of the step's episodes, played by the current policy."""
-        from curiosa.rollout.backends.transformers_backend import TransformersBackend
+        from curiosa.rollout.backends import make_backend
 
         acc = self.accelerator
         problems = self._problems(step)[acc.process_index::acc.num_processes]
         jobs = make_jobs(problems, self.config.samples_per_prompt, seed=self.config.seed * 1_000_003 + step)
         policy = acc.unwrap_model(self.model)
-        backend = TransformersBackend(policy, self.tokenizer, chat=self.chat, name="policy")
+        backend = make_backend("transformers", model=policy, tokenizer=self.tokenizer, chat=self.chat, name="policy")
         sampling = replace(self.config.sampling,
                            seed=self.config.sampling.seed * 1_000_003 + step + 7919 * acc.process_index)
         try:

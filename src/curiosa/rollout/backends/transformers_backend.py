@@ -5,22 +5,27 @@ its own columns 0..n-1. A turn only encodes what is new since the episode's last
 environment's reply and the next generation prompt): the new chunks of all rows go through the model
 packed end to end as one sequence (no padding), each written in place after its row's last token and
 attended over its row's own history, and only each row's last logits are computed; then the rows
-decode together, one forward pass
-per token, each new token written at its own row's end. A row whose reply has ended is swapped
-behind the rows still decoding, so every pass runs on a leading slice of the cache, up to its
-longest live row. Nothing is copied as the cache grows (capacity doubles when needed). A resample
-rewinds the row to where the rejected reply began. A token's position is its column; finished
-episodes' rows are removed.
+decode together, one forward pass per token, each new token written at its own row's end. A row whose
+reply has ended is swapped behind the rows still decoding, so every pass runs on a leading slice of
+the cache, up to its longest live row. Nothing is copied as the cache grows (capacity doubles when
+needed). A resample rewinds the row to where the rejected reply began. A token's position is its
+column; finished episodes' rows are removed.
+
+The cache is a transformers ``Cache`` built from curiosa's own cache layers, and the model runs with
+curiosa's attention (``curiosa.models.attention``), registered and selected through transformers'
+public interfaces; the row layout reaches the attention as a keyword argument of the forward call.
 """
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 import torch
-import torch.nn.functional as F
+from transformers import Cache, CacheLayerMixin
 
+from curiosa.models import attention
 from curiosa.models.chat import ChatTokenizer
 from curiosa.rollout.sampling import Sampler
 from curiosa.rollout.types import SamplingConfig, TurnRequest, TurnResult
@@ -32,111 +37,129 @@ class _Row:
     """The ids in the cache, in order: token i sits in column i."""
 
 
-ROWS_ATTENTION = "curiosa_rows"
-"""Attention implementation the backend runs its model with (plain SDPA for calls that are not its own)."""
-
-
-def rows_attention(module: Any, query: torch.Tensor, key: torch.Tensor, value: torch.Tensor,
-                   attention_mask: torch.Tensor | None, dropout: float = 0.0, scaling: float | None = None,
-                   curiosa_rows: tuple[list[int], list[int], list[int]] | None = None,
-                   **kwargs: Any) -> tuple[torch.Tensor, None]:
-    """Attention over the backend's row cache. Decoding (one query per row) is one batched call with
-    the rows' length mask. New multi-token chunks come packed end to end in one sequence (no padding)
-    and are attended row by row, each row's new tokens over its own history only, instead of a dense
-    [rows, chunk, longest row] score matrix. ``curiosa_rows``: each row's length before this pass,
-    its number of new tokens, and where they start in the packed sequence."""
-    if curiosa_rows is None:
-        from transformers.integrations.sdpa_attention import sdpa_attention_forward
-
-        return sdpa_attention_forward(module, query, key, value, attention_mask, dropout=dropout, scaling=scaling,
-                                      **kwargs)
-    if query.shape[2] == 1:
-        out = F.scaled_dot_product_attention(query, key, value, attn_mask=attention_mask, scale=scaling,
-                                             enable_gqa=True)
-        return out.transpose(1, 2).contiguous(), None
-    out = torch.zeros_like(query)
-    for r, (start, n, offset) in enumerate(zip(*curiosa_rows)):
-        if n == 0:
-            continue
-        end = start + n
-        q = query[:, :, offset:offset + n]
-        if start == 0:
-            part = F.scaled_dot_product_attention(q, key[r:r + 1, :, :end], value[r:r + 1, :, :end], is_causal=True,
-                                                  scale=scaling, enable_gqa=True)
-        else:
-            mask = torch.arange(end, device=q.device)[None, :] <= torch.arange(start, end, device=q.device)[:, None]
-            part = F.scaled_dot_product_attention(q, key[r:r + 1, :, :end], value[r:r + 1, :, :end], attn_mask=mask,
-                                                  scale=scaling, enable_gqa=True)
-        out[:, :, offset:offset + n] = part
-    return out.transpose(1, 2).contiguous(), None
-
-
-class _RowCache:
-    """The model-facing cache: writes each fed position to its own row's column (decoding: ``targets``
-    per row, padding to a spare last column that is never attended; packed chunks: ``token_rows`` and
-    ``token_cols`` per token). Duck-types transformers' ``Cache.update``."""
+class _Plan:
+    """What the next forward pass writes and reads, shared by every layer of the cache."""
 
     def __init__(self) -> None:
-        self.keys: list[torch.Tensor] = []
-        self.values: list[torch.Tensor] = []
         self.capacity = 0
-        self.targets: torch.Tensor | None = None
-        self.token_rows: torch.Tensor | None = None
-        self.token_cols: torch.Tensor | None = None
-        self.used = 0
+        """Columns per row (one spare column after them takes decoding's padding)."""
         self.rows = 0
-        """The leading rows the next forward pass runs on."""
+        """The leading rows the pass runs on."""
         self.total = 0
         """All rows (the size of a newly allocated layer)."""
+        self.used = 0
+        """Columns the pass attends over (the longest live row after the pass)."""
+        self.targets: torch.Tensor | None = None
+        """Decoding: each row's column for its one new token, [rows, 1]."""
+        self.token_rows: torch.Tensor | None = None
+        """Packed prefill: each new token's row and column."""
+        self.token_cols: torch.Tensor | None = None
 
-    def reserve(self, capacity: int) -> None:
-        """Grow the column capacity to at least ``capacity`` (doubling), keeping the contents."""
-        if capacity <= self.capacity:
-            return
-        new = max(capacity, 2 * self.capacity, 256)
-        for store in (self.keys, self.values):
-            for i, t in enumerate(store):
-                grown = t.new_zeros((t.shape[0], t.shape[1], new + 1, t.shape[3]))
-                grown[:, :, : self.capacity] = t[:, :, : self.capacity]
-                store[i] = grown
-        self.capacity = new
+
+class RowCacheLayer(CacheLayerMixin):
+    """One layer's keys and values for every row, [rows, kv_heads, capacity + 1, head_dim], written
+    in place where the plan says: nothing is copied as rows grow (capacity doubles when needed)."""
+
+    def __init__(self, plan: _Plan) -> None:
+        super().__init__()
+        self.plan = plan
+
+    def lazy_initialization(self, key_states: torch.Tensor, value_states: torch.Tensor) -> None:
+        _, heads, _, dim = key_states.shape
+        shape = (self.plan.total, heads, self.plan.capacity + 1, dim)
+        self.keys, self.values = key_states.new_zeros(shape), value_states.new_zeros(shape)
+        self.is_initialized = True
+
+    def update(self, key_states: torch.Tensor, value_states: torch.Tensor, *args: Any,
+               **kwargs: Any) -> tuple[torch.Tensor, torch.Tensor]:
+        if not self.is_initialized:
+            self.lazy_initialization(key_states, value_states)
+        plan = self.plan
+        k, v = self.keys[: plan.rows], self.values[: plan.rows]
+        if plan.token_rows is not None:  # one packed sequence: token i goes to (token_rows[i], token_cols[i])
+            k[plan.token_rows, :, plan.token_cols] = key_states[0].transpose(0, 1)
+            v[plan.token_rows, :, plan.token_cols] = value_states[0].transpose(0, 1)
+        else:
+            assert plan.targets is not None
+            index = plan.targets[:, None, :, None].expand(-1, k.shape[1], -1, k.shape[3])
+            k.scatter_(2, index, key_states)
+            v.scatter_(2, index, value_states)
+        return k[:, :, : plan.used], v[:, :, : plan.used]
+
+    def get_seq_length(self, *args: Any) -> int:
+        return self.plan.used
+
+    def get_mask_sizes(self, *args: Any, **kwargs: Any) -> tuple[int, int]:
+        return self.plan.used, 0
+
+    def get_max_length(self) -> int:
+        return -1
+
+    def get_max_cache_shape(self) -> int:
+        return -1
+
+    # row bookkeeping, the same for every layer
+    def grow(self, capacity: int) -> None:
+        if self.is_initialized:
+            for name in ("keys", "values"):
+                t = getattr(self, name)
+                grown = t.new_zeros((t.shape[0], t.shape[1], capacity + 1, t.shape[3]))
+                grown[:, :, : t.shape[2] - 1] = t[:, :, :-1]
+                setattr(self, name, grown)
 
     def add_row(self) -> None:
-        for store in (self.keys, self.values):
-            for i, t in enumerate(store):
-                store[i] = torch.cat([t, t.new_zeros((1, *t.shape[1:]))])
+        if self.is_initialized:
+            self.keys = torch.cat([self.keys, self.keys.new_zeros((1, *self.keys.shape[1:]))])
+            self.values = torch.cat([self.values, self.values.new_zeros((1, *self.values.shape[1:]))])
 
     def swap(self, a: int, b: int, width: int) -> None:
-        for store in (self.keys, self.values):
-            for t in store:
+        if self.is_initialized:
+            for t in (self.keys, self.values):
                 held = t[a, :, :width].clone()
                 t[a, :, :width] = t[b, :, :width]
                 t[b, :, :width] = held
 
     def keep_rows(self, index: torch.Tensor) -> None:
-        for store in (self.keys, self.values):
-            for i, t in enumerate(store):
-                store[i] = t.index_select(0, index)
+        if self.is_initialized:
+            self.keys, self.values = self.keys.index_select(0, index), self.values.index_select(0, index)
 
-    def update(self, key_states: torch.Tensor, value_states: torch.Tensor, layer_idx: int,
-               cache_kwargs: Any = None) -> tuple[torch.Tensor, torch.Tensor]:
-        if layer_idx == len(self.keys):  # first forward: allocate this layer for every row
-            _, heads, _, dim = key_states.shape
-            self.keys.append(key_states.new_zeros((self.total, heads, self.capacity + 1, dim)))
-            self.values.append(value_states.new_zeros((self.total, heads, self.capacity + 1, dim)))
-        k, v = self.keys[layer_idx][: self.rows], self.values[layer_idx][: self.rows]
-        if self.token_rows is not None:  # one packed sequence: token i goes to (token_rows[i], token_cols[i])
-            k[self.token_rows, :, self.token_cols] = key_states[0].transpose(0, 1)
-            v[self.token_rows, :, self.token_cols] = value_states[0].transpose(0, 1)
-        else:
-            assert self.targets is not None
-            index = self.targets[:, None, :, None].expand(-1, k.shape[1], -1, k.shape[3])
-            k.scatter_(2, index, key_states)
-            v.scatter_(2, index, value_states)
-        return k[:, :, : self.used], v[:, :, : self.used]
 
-    def get_seq_length(self, layer_idx: int = 0) -> int:
-        return self.used
+class RowCache(Cache):
+    """transformers' ``Cache`` made of :class:`RowCacheLayer` layers: every episode owns a row, and
+    each of its tokens sits in the column of its position."""
+
+    def __init__(self, num_layers: int) -> None:
+        self.plan = _Plan()
+        super().__init__(layers=[RowCacheLayer(self.plan) for _ in range(num_layers)])
+
+    def reserve(self, capacity: int) -> None:
+        """Grow the column capacity to at least ``capacity`` (doubling), keeping the contents."""
+        if capacity <= self.plan.capacity:
+            return
+        self.plan.capacity = max(capacity, 2 * self.plan.capacity, 256)
+        for layer in self.layers:
+            layer.grow(self.plan.capacity)
+
+    def add_row(self) -> None:
+        for layer in self.layers:
+            layer.add_row()
+
+    def swap(self, a: int, b: int, width: int) -> None:
+        for layer in self.layers:
+            layer.swap(a, b, width)
+
+    def keep_rows(self, index: torch.Tensor) -> None:
+        for layer in self.layers:
+            layer.keep_rows(index)
+
+
+def cache_argument(model: Any) -> str:
+    """The keyword ``model.forward`` takes its cache by, read from its public signature: ``cache``
+    from transformers 5.24 on, ``past_key_values`` before. A peft model passes it on to its base model."""
+    if hasattr(model, "get_base_model"):
+        model = model.get_base_model()
+    parameters = inspect.signature(model.forward).parameters
+    return "cache" if "cache" in parameters else "past_key_values"
 
 
 class TransformersBackend:
@@ -146,11 +169,9 @@ class TransformersBackend:
 
     def __init__(self, model: Any, tokenizer: Any, *, chat: ChatTokenizer | None = None,
                  name: str | None = None) -> None:
-        from transformers import AttentionInterface
-
-        AttentionInterface.register(ROWS_ATTENTION, rows_attention)
-        model.config._attn_implementation = ROWS_ATTENTION
+        attention.use(model)
         self.model = model.eval()
+        self._cache_argument = cache_argument(model)
         self.tokenizer = tokenizer
         self.chat = chat or ChatTokenizer(tokenizer)
         self.device = next(model.parameters()).device
@@ -158,10 +179,9 @@ class TransformersBackend:
         self.name = name or getattr(model, "name_or_path", None) or type(model).__name__
         self._rows: list[_Row] = []
         self._keys: list[str | None] = []  # None marks a released row awaiting removal
-        self._cache = _RowCache()
+        self._cache = RowCache(model.config.get_text_config().num_hidden_layers)
         self._sampler: Sampler | None = None
         self._sampling: SamplingConfig | None = None
-        
         self.stats = {"prefill_tokens": 0, "generated_tokens": 0, "forward_passes": 0}
 
     # ----------------------------------------------------------------- protocol
@@ -282,10 +302,9 @@ class TransformersBackend:
         packed end to end into one sequence, so no padding is computed."""
         lengths = [len(r.tokens) for r in self._rows[:n_rows]]
         ends = [lengths[r] + len(feeds.get(r, ())) for r in range(n_rows)]
-        cache = self._cache
-        cache.reserve(max(ends))
-        cache.rows, cache.total = n_rows, len(self._keys)
-        cache.used = max(ends)
+        self._cache.reserve(max(ends))
+        plan = self._cache.plan
+        plan.rows, plan.total, plan.used = n_rows, len(self._keys), max(ends)
         counts = [len(feeds.get(r, ())) for r in range(n_rows)]
         if max(counts) == 1:
             logits = self._decode(feeds, n_rows, lengths, counts)
@@ -296,28 +315,33 @@ class TransformersBackend:
         self.stats["forward_passes"] += 1
         return logits
 
+    def _run(self, input_ids: torch.Tensor, positions: torch.Tensor, mask: torch.Tensor,
+             rows: tuple[list[int], list[int], list[int]], keep: int | torch.Tensor) -> torch.Tensor:
+        """One forward pass over the row cache. The 4-D mask is used by transformers as given."""
+        output = self.model(
+            input_ids=input_ids.to(self.device), position_ids=positions.to(self.device),
+            attention_mask=mask.to(self.device), use_cache=True, curiosa_rows=rows, logits_to_keep=keep,
+            **{self._cache_argument: self._cache},
+        )
+        return output.logits
+
     def _decode(self, feeds: dict[int, list[int]], n_rows: int, lengths: list[int], counts: list[int]) -> torch.Tensor:
-        cache = self._cache
-        spare = cache.capacity  # the column padding is written to
+        plan = self._cache.plan
+        spare = plan.capacity  # the column padding is written to
         input_ids = torch.full((n_rows, 1), self.pad_id, dtype=torch.long)
         targets = torch.full((n_rows, 1), spare, dtype=torch.long)
         for row, ids in feeds.items():
             input_ids[row, 0] = ids[0]
             targets[row, 0] = lengths[row]  # a token's column is its position
         positions = torch.where(targets == spare, 0, targets)
-        cache.targets, cache.token_rows, cache.token_cols = targets.to(self.device), None, None
+        plan.targets, plan.token_rows, plan.token_cols = targets.to(self.device), None, None
         # a query sees its row's columns up to its own; padding sees everything (never used)
-        columns = torch.arange(cache.used)
+        columns = torch.arange(plan.used)
         mask = ((columns[None, None, :] <= targets[:, :, None]) | (targets == spare)[:, :, None])[:, None]
-        output = self.model(
-            input_ids=input_ids.to(self.device), attention_mask=mask.to(self.device),
-            position_ids=positions.to(self.device), past_key_values=cache, use_cache=True,
-            curiosa_rows=(lengths, counts, list(range(n_rows))), logits_to_keep=1,
-        )
-        return output.logits[:, -1, :]
+        return self._run(input_ids, positions, mask, (lengths, counts, list(range(n_rows))), 1)[:, -1, :]
 
     def _prefill(self, feeds: dict[int, list[int]], n_rows: int, lengths: list[int], counts: list[int]) -> torch.Tensor:
-        cache = self._cache
+        plan = self._cache.plan
         order = sorted(feeds)
         offsets = [0] * n_rows
         ids: list[int] = []
@@ -329,18 +353,18 @@ class TransformersBackend:
             token_rows += [row] * len(feeds[row])
             token_cols += range(lengths[row], lengths[row] + len(feeds[row]))  # a token's column is its position
         cols = torch.tensor(token_cols, dtype=torch.long, device=self.device)
-        cache.targets = None
-        cache.token_rows = torch.tensor(token_rows, dtype=torch.long, device=self.device)
-        cache.token_cols = cols
+        plan.targets = None
+        plan.token_rows = torch.tensor(token_rows, dtype=torch.long, device=self.device)
+        plan.token_cols = cols
+        # each row's filled columns after the pass; the attention adds causality inside each new chunk
+        ends = torch.tensor([lengths[r] + counts[r] for r in range(n_rows)])
+        mask = (torch.arange(plan.used)[None, :] < ends[:, None])[:, None, None, :]
         last = torch.tensor([offsets[row] + len(feeds[row]) - 1 for row in order], dtype=torch.long)
-        output = self.model(
-            input_ids=torch.tensor([ids], dtype=torch.long, device=self.device),
-            position_ids=cols[None], past_key_values=cache, use_cache=True,
-            curiosa_rows=(lengths, counts, offsets), logits_to_keep=last.to(self.device),
-        )
-        logits = output.logits.new_zeros((n_rows, output.logits.shape[-1]))
-        logits[torch.tensor(order, device=self.device)] = output.logits[0]
-        return logits
+        logits = self._run(torch.tensor([ids], dtype=torch.long), cols[None], mask, (lengths, counts, offsets),
+                           last.to(self.device))
+        picked = logits.new_zeros((n_rows, logits.shape[-1]))
+        picked[torch.tensor(order, device=self.device)] = logits[0]
+        return picked
 
     def _remove_released(self) -> None:
         keep = [i for i, k in enumerate(self._keys) if k is not None]
