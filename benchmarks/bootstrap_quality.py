@@ -137,7 +137,7 @@ def evaluate(model_dir: str, games: list[str], tasks: int, samples: int, workers
 
 def main(argv: list[str] | None = None) -> int:
     from curiosa import policies
-    from curiosa.models.bootstrap import default_model_dir
+    from curiosa.pipelines.bootstrap import default_model_dir
 
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--model", default=str(default_model_dir()))

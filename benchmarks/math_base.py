@@ -81,7 +81,7 @@ def math_practice(seed: int, n: int) -> Iterator[list[dict[str, str]]]:
         draft = ms.generate_problem(rng, level)
         if draft is None or draft.text in skip or draft.key in skip:
             continue
-        record = ms._problem_record(level, draft)
+        record = ms.problem_record(level, draft)
         if record is None:
             continue
         task = make_tasks(ms.GROUP, "train", [record])[0]
@@ -140,16 +140,18 @@ def evaluate(model: Path, out: Path) -> dict[str, float]:
 
 
 def run_variant(name: str, out: Path, minutes: float) -> dict[str, Any]:
-    from curiosa.models import bootstrap as bs
+    import curiosa.pipelines.bootstrap as bs
     from curiosa.models.tiny import TinyModelConfig
 
     spec = VARIANTS[name]
     config = bs.BootstrapConfig(output_dir=str(out / name / "model"), games=["math_synthetic"],
                                 extra_sources=dict(spec["sources"]), episodes_per_game=spec["episodes"],
-                                epochs=spec["epochs"], time_limit_minutes=minutes, progress=False,
+                                time_limit_minutes=minutes, progress=False,
                                 model=TinyModelConfig(split_digits=spec["split_digits"]))
+    config.train.epochs = spec["epochs"]
     start = time.time()
-    path = bs.bootstrap(config) if not bs.is_complete(config.output_dir) else Path(config.output_dir)
+    sources = {"math_practice": math_practice, "arithmetic_drill": arithmetic_drill}
+    path = bs.bootstrap(config, sources) if not bs.is_complete(config.output_dir) else Path(config.output_dir)
     seconds = time.time() - start
     log = json.loads((path / bs.LOG_FILE).read_text())
     result = {"tokens": log["tokens_seen"], "train_seconds": log["train_seconds"], "val_loss": round(log["val_loss"], 3),
@@ -165,10 +167,6 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10.0, help="time limit of each model's bootstrap")
     args = parser.parse_args()
 
-    from curiosa.models.bootstrap import register_source
-
-    register_source("math_practice", math_practice, replace=True)
-    register_source("arithmetic_drill", arithmetic_drill, replace=True)
     held_out_keys()  # once here: the forked workers that play the practice problems inherit it
     results = {name: run_variant(name, Path(args.out), args.minutes) for name in args.variants}
     print(json.dumps(results))

@@ -43,7 +43,7 @@ def _load(args):
     torch.set_num_threads(args.threads)
     path = args.model
     if path == "default":
-        from curiosa.models.bootstrap import ensure_default_model
+        from curiosa.pipelines.bootstrap import ensure_default_model
 
         path = str(ensure_default_model())
     tokenizer = load_tokenizer(path)
@@ -141,7 +141,7 @@ def main() -> None:
         print(json.dumps(result))
         return
     if args.model == "default":  # build it once, outside the timed runs
-        from curiosa.models.bootstrap import ensure_default_model
+        from curiosa.pipelines.bootstrap import ensure_default_model
 
         ensure_default_model()
     results = {}

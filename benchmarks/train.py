@@ -5,7 +5,7 @@ from the same starting weights on the same preference pairs, with the same numbe
 optimizer step, the same number of steps, beta, alpha, learning rate, float32 on CPU and the same
 thread count. Both precompute the reference log-probabilities once before training.
 
-* curiosa: ``Trainer("rpo", ...)``, sequences packed end to end into rows, agent tokens only.
+* curiosa: ``DPOTrainer`` (RPO), sequences packed end to end into rows, agent tokens only.
 * TRL: ``DPOTrainer`` with ``loss_type=["sigmoid", "sft"]``, ``loss_weights=[1, alpha]``,
   ``precompute_ref_log_probs=True``, the conversational dataset of ``to_trl_preference`` rendered
   with the tokenizer's chat template (TRL pads each batch to its longest sequence; its
@@ -115,7 +115,7 @@ def prepare(args, workdir: Path) -> dict:
 
         path = args.model
         if path == "default":
-            from curiosa.models.bootstrap import ensure_default_model
+            from curiosa.pipelines.bootstrap import ensure_default_model
 
             path = str(ensure_default_model())
         model_dir = Path(path)
@@ -148,8 +148,8 @@ def _rss_mb() -> float:
 # ------------------------------------------------------------------------------------------ curiosa
 def run_curiosa(args, workdir: Path) -> dict:
     from curiosa.data.encode import Encoder
-    from curiosa.training.run import pair_examples
-    from curiosa.training.trainer import TrainConfig, Trainer
+    from curiosa.data.examples import pair_examples
+    from curiosa.training.dpo import DPOConfig, DPOTrainer
 
     t0 = time.perf_counter()
     tokenizer, model, pairs = _load(args, workdir)
@@ -162,11 +162,11 @@ def run_curiosa(args, workdir: Path) -> dict:
     out = workdir / "curiosa_out"
     packing = {k: v for k, v in (("micro_batch_tokens", args.micro_batch_tokens), ("row_tokens", args.row_tokens))
                if v is not None}  # unset: the trainer's defaults
-    config = TrainConfig(output_dir=str(out), learning_rate=args.lr, max_steps=args.steps, batch_size=args.batch_size,
-                         beta=args.beta, alpha=args.alpha, mixed_precision="no", save_every=0, seed=args.seed,
-                         threads=args.threads, **packing)
+    config = DPOConfig(output_dir=str(out), learning_rate=args.lr, max_steps=args.steps, batch_size=args.batch_size,
+                       beta=args.beta, alpha=args.alpha, mixed_precision="no", save_every=0, seed=args.seed,
+                       threads=args.threads, **packing)
     t0 = time.perf_counter()
-    trainer = Trainer("rpo", config, model, examples, tokenizer=tokenizer)
+    trainer = DPOTrainer(config, model, examples, tokenizer=tokenizer)
     setup_s = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -175,14 +175,14 @@ def run_curiosa(args, workdir: Path) -> dict:
 
     # The final save is part of train(); time it apart so that only the steps are counted.
     save = {"s": 0.0}
-    original_save = trainer._save_final
+    original_save = trainer.save_model
 
-    def timed_save(final):
+    def timed_save(*a, **k):
         s0 = time.perf_counter()
-        original_save(final)
-        save["s"] = time.perf_counter() - s0
+        original_save(*a, **k)
+        save["s"] += time.perf_counter() - s0
 
-    trainer._save_final = timed_save
+    trainer.save_model = timed_save
     t0 = time.perf_counter()
     trainer.train()
     train_s = time.perf_counter() - t0 - save["s"]
@@ -190,7 +190,7 @@ def run_curiosa(args, workdir: Path) -> dict:
     tokens = sum(examples[i].tokens for step in trainer.steps for i in step)
     ref_tokens = sum(e.tokens for e in examples)
     records = [json.loads(line) for line in (out / "metrics.jsonl").read_text().splitlines() if line.strip()]
-    micro = [trainer._micro(trainer._local(step)) for step in trainer.steps]
+    micro = [trainer.micro_batches(trainer.local_share(step)) for step in trainer.steps]
     slots = 0  # token slots of the packed rows (their short tails are padding)
     for group in (g for groups in micro for g in groups):
         seqs = [(examples[i].ids, examples[i].mask) for i in group]
@@ -400,9 +400,9 @@ def parse_args(argv=None):
     p.add_argument("--beta", type=float, default=0.1)
     p.add_argument("--alpha", type=float, default=1.0)
     p.add_argument("--micro-batch-tokens", type=int, default=None,
-                   help="curiosa: most tokens per forward pass (default: TrainConfig's)")
+                   help="curiosa: most tokens per forward pass (default: DPOConfig's)")
     p.add_argument("--row-tokens", type=int, default=None,
-                   help="curiosa: length of the packed rows (default: TrainConfig's)")
+                   help="curiosa: length of the packed rows (default: DPOConfig's)")
     p.add_argument("--trl-per-device-batch", type=int, default=1,
                    help="TRL: pairs per forward pass, the rest by gradient accumulation (default 1: the least "
                         "padding, TRL's fastest here; the batch size gives one padded forward pass per step)")

@@ -1,6 +1,7 @@
 """How often the twenty_questions offline simulator answers paraphrased questions correctly.
 
-Plays every item of a paraphrase set (default: the held-out set under tests/envs/data) as the first
+Plays every item of a paraphrase set (default: the held-out set under tests/envs/twenty_questions/data;
+the development set used to tune the matcher is paraphrases_dev.json next to it) as the first
 move of a game whose secret is the item's entity, and prints accuracy, wrong-answer rate and
 not-understood rate (overall and per category). The last line is a JSON object.
 
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from curiosa.envs.twenty_questions import catalogue_stats, score_paraphrases
 
-DEFAULT_DATA = Path(__file__).resolve().parents[1] / "tests" / "envs" / "data" / "twenty_questions_paraphrases.json"
+DEFAULT_DATA = Path(__file__).resolve().parents[1] / "tests" / "envs" / "twenty_questions" / "data" / "paraphrases.json"
 
 
 def main() -> None:

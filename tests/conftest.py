@@ -1,7 +1,43 @@
 import os
 
+import pytest
+import torch
 from hypothesis import HealthCheck, settings
+
+from curiosa import envs
+from curiosa.models.tiny import TinyModelConfig, build_model, train_tokenizer
 
 settings.register_profile("ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+@pytest.fixture(scope="session")
+def tiny_tokenizer():
+    texts = []
+    for game in ("wordle", "mastermind", "bandit_best_arm"):
+        env = envs.make(game, task=envs.load_tasks(game, "train")[0])
+        texts.append(env.reset(seed=0)[0])
+    texts += ["Thought: a guess.\nAnswer: crane", "1234: 1 exact, 2 partial", "Pulled red: reward 1."]
+    return train_tokenizer(texts * 10, vocab_size=600)
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tiny_tokenizer):
+    """A random model whose outputs vary (large init), so greedy decoding is a sharp test."""
+    model = build_model(tiny_tokenizer, TinyModelConfig(hidden_size=64, intermediate_size=128, num_layers=2,
+                                                        num_heads=4, num_kv_heads=2))
+    torch.manual_seed(0)
+    with torch.no_grad():
+        for p in model.parameters():
+            if p.dim() > 1:
+                p.normal_(0, 0.3)
+    return model.eval()
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory, tiny_model, tiny_tokenizer):
+    path = tmp_path_factory.mktemp("tiny-model")
+    tiny_model.save_pretrained(path)
+    tiny_tokenizer.save_pretrained(path)
+    return path

@@ -113,25 +113,25 @@ def _run_config_command(args: argparse.Namespace) -> int:
 
 
 def _generate(args: argparse.Namespace, config: Any) -> Any:
-    from curiosa.rollout.generate import generate
+    from curiosa.pipelines.generate import generate
 
     return generate(config)
 
 
 def _bootstrap(args: argparse.Namespace, config: Any) -> Any:
-    from curiosa.models.bootstrap import bootstrap
+    from curiosa.pipelines.bootstrap import bootstrap
 
     return f"model saved to {bootstrap(config)}"
 
 
 def _train(args: argparse.Namespace, config: Any) -> Any:
-    from curiosa.training.run import run_training
+    from curiosa.pipelines.train import run_training
 
     return f"model saved to {run_training(args.kind, config)}"
 
 
 def _evaluate(args: argparse.Namespace, config: Any) -> Any:
-    from curiosa.evaluation.evaluate import evaluate
+    from curiosa.pipelines.evaluate import evaluate
     from curiosa.evaluation.metrics import format_table
 
     summary = evaluate(config)
@@ -190,12 +190,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_policies)
 
     _add_config_command(sub, "bootstrap", "Build the embedded tiny default model (tokenizer, model, imitation training).",
-                        "curiosa.models.bootstrap:BootstrapConfig", _bootstrap)
+                        "curiosa.pipelines.bootstrap:BootstrapConfig", _bootstrap)
     _add_config_command(sub, "generate", "Play games with a model and append the trajectories to a JSON-lines file "
-                        "(rerunning the same command resumes).", "curiosa.rollout.generate:GenerateConfig", _generate)
+                        "(rerunning the same command resumes).", "curiosa.pipelines.generate:GenerateConfig", _generate)
     _add_config_command(sub, "evaluate", "Evaluate a model directory or an OpenAI-compatible endpoint on held-out "
                         "tasks: success, pass@k, turns, invalid actions, with confidence intervals.",
-                        "curiosa.evaluation.evaluate:EvaluateConfig", _evaluate)
+                        "curiosa.pipelines.evaluate:EvaluateConfig", _evaluate)
     p = _add_config_command(sub, "paprika", "PAPRIKA end to end in one run directory: base model, self-generated "
                             "trajectories, SFT, RPO, evaluation of base and tuned model, report (every stage resumes).",
                             "curiosa.pipelines.paprika:PaprikaConfig", _paprika)
@@ -215,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     for kind, what in (("sft", "supervised fine-tuning on successful trajectories"),
                        ("dpo", "multi-turn DPO on preference pairs"),
                        ("rpo", "multi-turn DPO + alpha * NLL of the chosen trajectory")):
-        _add_config_command(train_sub, kind, f"Train with {what}.", "curiosa.training.run:TrainJob", _train)
+        _add_config_command(train_sub, kind, f"Train with {what}.", "curiosa.pipelines.train:TrainJob", _train)
     return parser
 
 

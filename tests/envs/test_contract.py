@@ -1,4 +1,4 @@
-"""The environment contract of DESIGN.md section 4, checked on every registered game."""
+"""The environment contract (docs/architecture.md), checked on every registered game."""
 
 import json
 import warnings
@@ -13,7 +13,7 @@ from curiosa import envs
 
 GAMES = envs.names()
 INFO_KEYS = {"success", "invalid_action", "format_error", "turn", "max_turns", "task_id", "feedback"}
-MIN_SIZES = {  # DESIGN.md section 2 (paper sizes are the floor, except where an issue sets its own)
+MIN_SIZES = {  # docs/games.md (paper sizes are the floor, except where an issue sets its own)
     "twenty_questions": (550, 140),  # one task per catalogue entity (issue: >= 400 entities, split by entity) "guess_my_city": (500, 185), "wordle": (1515, 800),
     "cellular_automata": (1000, 500), "customer_service": (628, 200), "murder_mystery": (203, 50),
     "mastermind": (1000, 500), "battleship": (1000, 200), "minesweeper": (1000, 200), "bandit_best_arm": (81, 1),

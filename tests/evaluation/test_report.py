@@ -5,8 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from curiosa.evaluation.html.markup import script_json
+from curiosa.evaluation.html.viewer import select_episodes
 from curiosa.evaluation.metrics import compare, percent, summarize
-from curiosa.evaluation.report import script_json, select_episodes, write_report
+from curiosa.evaluation.report import write_report
 from curiosa.rollout.trajectory import Trajectory
 
 ATTACK = "</script><script>alert(1)</script>"

@@ -5,19 +5,13 @@ import pytest
 
 from curiosa import envs
 from curiosa.config import load_config
+from curiosa.data.curriculum import UCB1Bandit, cluster_tasks, learning_potential
 from curiosa.envs.task import Task
-from curiosa.pipelines.curriculum import (
-    Curriculum,
-    CurriculumConfig,
-    UCB1Bandit,
-    cluster_tasks,
-    episode_scores,
-    learning_potential,
-)
+from curiosa.pipelines.curriculum import Curriculum, CurriculumConfig, episode_scores
 from curiosa.rollout.backends.scripted import ScriptedBackend
 from curiosa.rollout.store import load_trajectories
 from curiosa.rollout.trajectory import Trajectory
-from curiosa.training.run import TrainJob
+from curiosa.pipelines.train import TrainJob
 
 GROUPS = ["mastermind", "cellular_automata"]
 

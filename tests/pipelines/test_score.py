@@ -102,7 +102,7 @@ def test_score_runs_every_method_reports_and_resumes(tmp_path, math_base, studen
         raise AssertionError("a finished stage ran again")
 
     first = json.loads((run / "timings.json").read_text())
-    monkeypatch.setattr("curiosa.training.score.ScoreTrainer.train_step", fail)
+    monkeypatch.setattr("curiosa.training.rl.RLTrainer.accumulate", fail)
     monkeypatch.setattr("curiosa.rollout.engine.RolloutEngine.run", fail)
     again = Score(config, teacher=teacher).run()
     assert again["methods"] == metrics["methods"]

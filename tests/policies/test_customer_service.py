@@ -3,8 +3,7 @@
 import pytest
 
 from curiosa import envs, policies
-from curiosa.envs.customer_service import CustomerServiceEnv, read_move
-from curiosa.envs.customer_service_scenarios import PRODUCT_BY_KEY
+from curiosa.envs.customer_service import PRODUCT_BY_KEY, CustomerServiceEnv, read_move
 from curiosa.envs.text import extract_answer
 from curiosa.policies.base import View
 from curiosa.policies.customer_service import CustomerServicePolicy

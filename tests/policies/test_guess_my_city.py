@@ -45,7 +45,7 @@ def test_bank_questions_are_understood_and_never_name_a_city():
     bank = question_bank()
     pool = gmc.city_pool()
     assert bank.codes.shape == (len(bank.questions), len(pool))
-    names = frozenset().union(*(gmc._aliases(f["geonameid"]) for f in pool))
+    names = frozenset().union(*(gmc.aliases(f["geonameid"]) for f in pool))
     for q in bank.questions:
         for text in q.texts:
             reading = gmc.read(text, names)  # as if every city of the game were the secret one

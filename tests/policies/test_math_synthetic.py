@@ -8,7 +8,8 @@ import pytest
 
 from curiosa import envs, policies
 from curiosa.envs.text import extract_answer
-from curiosa.models import bootstrap
+from curiosa.data.conversations import check_conversation
+from curiosa.pipelines import mixture
 from curiosa.policies.math_synthetic import MathSyntheticPolicy, SelfCorrectionSource, self_correction_math
 
 GAME = "math_synthetic"
@@ -102,13 +103,13 @@ def test_bad_rates_are_rejected():
         list(SelfCorrectionSource(kinds={})(0, 1))
 
 
-def test_bootstrap_source_is_registered_picklable_and_deterministic():
-    assert "self_correction_math" in bootstrap.registered_sources()
+def test_warm_start_source_is_named_picklable_and_deterministic():
+    assert mixture.EXTRA_SOURCES["self_correction_math"] is self_correction_math
     assert pickle.loads(pickle.dumps(self_correction_math)) is self_correction_math
     first = list(self_correction_math(3, 40))
     assert first == list(self_correction_math(3, 40)) and len(first) == 40
     for conversation in first:
-        clean = bootstrap.check_conversation(conversation)
+        clean = check_conversation(conversation)
         assert [m["role"] for m in clean] == ["user", "assistant", "user", "assistant"]
     kinds = Counter()
     for c in self_correction_math(5, 300):
@@ -117,7 +118,6 @@ def test_bootstrap_source_is_registered_picklable_and_deterministic():
     assert kinds["copy"] > kinds["change"] > 0
 
 
-def test_bootstrap_mixture_accepts_the_source(tmp_path):
-    config = bootstrap.BootstrapConfig(output_dir=str(tmp_path), games=["mastermind"],
-                                       extra_sources={"self_correction_math": 1.0})
-    assert [p.name for p in bootstrap.mixture(config)] == ["mastermind", "self_correction_math"]
+def test_the_mixture_accepts_the_source(tmp_path):
+    config = mixture.MixtureConfig(games=["mastermind"], extra_sources={"self_correction_math": 1.0})
+    assert [p.name for p in mixture.mixture(config)] == ["mastermind", "self_correction_math"]

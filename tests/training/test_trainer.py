@@ -4,18 +4,31 @@ import pytest
 import torch
 
 from curiosa.data.encode import Encoder
+from curiosa.data.examples import Example, pair_examples, sft_examples
 from curiosa.data.sets import DataConfig, build_preference_pairs, build_sft_set
 from curiosa.models.loading import load_model
+from curiosa.training.dpo import DPOConfig, DPOTrainer
 from curiosa.training.packing import pack, sequence_logps
-from curiosa.training.run import pair_examples, sft_examples
-from curiosa.training.trainer import Example, TrainConfig, Trainer
+from curiosa.training.sft import SFTConfig, SFTTrainer
 
 
-def config(tmp_path, **kw):
+def config(tmp_path, kind="sft", **kw):
     base = dict(output_dir=str(tmp_path / "out"), learning_rate=1e-3, batch_size=4, micro_batch_tokens=20_000,
-                save_every=0, warmup_ratio=0.0)
+                save_every=0, warmup_ratio=0.0, progress=False)
     base.update(kw)
-    return TrainConfig(**base)
+    if kind == "sft":
+        return SFTConfig(**base)
+    return DPOConfig(**{"alpha": 0.0 if kind == "dpo" else 1.0, **base})
+
+
+def trainer_for(kind, cfg, model, examples):
+    return SFTTrainer(cfg, model, examples) if kind == "sft" else DPOTrainer(cfg, model, examples)
+
+
+def accumulate(trainer, indices):
+    """One step's gradients over ``indices`` (the trainer plans steps itself; tests pick them)."""
+    trainer.steps = [list(indices)]
+    return trainer.accumulate(0)
 
 
 @pytest.fixture()
@@ -36,9 +49,9 @@ def grads(trainer):
 
 def test_dpo_loss_is_log2_at_step_0(tmp_path, model, tokenizer, pairs):
     examples = pair_examples(pairs[:4], Encoder.for_tokenizer(tokenizer))
-    trainer = Trainer("dpo", config(tmp_path), model, examples)
+    trainer = DPOTrainer(config(tmp_path, "dpo"), model, examples)
     trainer.compute_reference()
-    metrics = trainer.accumulate(list(range(4)))
+    metrics = accumulate(trainer, range(4))
     assert metrics["dpo_loss"] == pytest.approx(math.log(2), abs=1e-5)
     assert metrics["reward_margin"] == pytest.approx(0.0, abs=1e-5)
 
@@ -48,7 +61,7 @@ def test_a_one_step_run_moves_the_weights_despite_its_warmup_ratio(tmp_path, mod
     # at learning rate 0 and the round's model came out identical to its start.
     examples = pair_examples(pairs[:4], Encoder.for_tokenizer(tokenizer))
     before = {n: p.detach().clone() for n, p in model.named_parameters()}
-    trainer = Trainer("rpo", config(tmp_path, warmup_ratio=0.04, batch_size=4), model, examples)
+    trainer = DPOTrainer(config(tmp_path, "rpo", warmup_ratio=0.04, batch_size=4), model, examples)
     assert len(trainer.steps) == 1
     trainer.train()
     moved = max((p.detach() - before[n]).abs().max().item() for n, p in trainer.model.named_parameters())
@@ -59,9 +72,9 @@ def test_rpo_is_dpo_plus_alpha_nll_by_hand(tmp_path, model, tokenizer, pairs):
     enc = Encoder.for_tokenizer(tokenizer)
     (example,) = pair_examples(pairs[:1], enc)
     beta, alpha = 0.3, 0.7
-    trainer = Trainer("rpo", config(tmp_path, beta=beta, alpha=alpha), model, [example])
+    trainer = DPOTrainer(config(tmp_path, "rpo", beta=beta, alpha=alpha), model, [example])
     trainer.reference = {example.id: (-50.0, -40.0)}  # a reference that differs from the policy
-    got = trainer.accumulate([0])
+    got = accumulate(trainer, [0])
     # by hand: token sums over the whole trajectory, token-mean NLL of the chosen one
     with torch.no_grad():
         (pc,), (nc,) = sequence_logps(trainer.model, pack([(example.ids, example.mask)]))
@@ -84,17 +97,17 @@ def test_environment_tokens_get_no_gradient_except_as_context(tmp_path, model, t
     tail = len(example.ids) - last_agent - 1
     assert tail > 3
     changed = Example(example.id, example.ids[: last_agent + 1] + [5] * tail, example.mask)
-    trainer = Trainer("sft", config(tmp_path), model, [example, changed])
-    trainer.accumulate([0])
+    trainer = SFTTrainer(config(tmp_path), model, [example, changed])
+    accumulate(trainer, [0])
     before = grads(trainer)
-    trainer.accumulate([1])
+    accumulate(trainer, [1])
     after = grads(trainer)
     assert all(torch.equal(before[n], after[n]) for n in before)
     # an environment token *before* an agent turn is context: the gradient does change
     first_agent = example.mask.index(1)
     context_changed = Example(example.id, [5] * first_agent + example.ids[first_agent:], example.mask)
     trainer.examples.append(context_changed)
-    trainer.accumulate([2])
+    accumulate(trainer, [2])
     assert any(not torch.equal(before[n], g) for n, g in grads(trainer).items())
 
 
@@ -106,24 +119,42 @@ def test_batch_of_8_equals_2x4_accumulation(tmp_path, model, tokenizer, trajecto
         examples = sft_examples(rows[:8], enc)
     else:
         examples = pair_examples((pairs * 2)[:8], enc)
-    one = Trainer(kind, config(tmp_path, batch_size=8), model, examples)
+    one = trainer_for(kind, config(tmp_path, kind, batch_size=8), model, examples)
     if kind != "sft":
         one.compute_reference()
-    one.accumulate(list(range(8)))
+    accumulate(one, range(8))
     whole = grads(one)
     budget = sum(e.tokens for e in examples[:4])  # forces micro-batches of about 4 examples
-    split = Trainer(kind, config(tmp_path, batch_size=8, micro_batch_tokens=budget), model, examples)
-    split.reference = one.reference
-    assert len(split._micro(list(range(8)))) >= 2
-    split.accumulate(list(range(8)))
+    split = trainer_for(kind, config(tmp_path, kind, batch_size=8, micro_batch_tokens=budget), model, examples)
+    if kind != "sft":
+        split.reference = one.reference
+    assert len(split.micro_batches(list(range(8)))) >= 2
+    accumulate(split, range(8))
     for name, g in grads(split).items():
         torch.testing.assert_close(g, whole[name], rtol=1e-4, atol=1e-6)
 
 
 def test_training_without_data_fails_before_building_anything(tmp_path):
-    from curiosa.training.run import TrainJob, run_training
+    from curiosa.pipelines.train import TrainJob, run_training
 
     with pytest.raises(ValueError, match="no data"):
-        run_training("sft", TrainJob(train=TrainConfig(output_dir=str(tmp_path))))
+        run_training("sft", TrainJob(train=DPOConfig(output_dir=str(tmp_path))))
     with pytest.raises(FileNotFoundError, match="does not exist"):
-        run_training("sft", TrainJob(data=[str(tmp_path / "none.jsonl")], train=TrainConfig(output_dir=str(tmp_path))))
+        run_training("sft", TrainJob(data=[str(tmp_path / "none.jsonl")], train=DPOConfig(output_dir=str(tmp_path))))
+
+
+def test_environment_tokens_join_the_loss_only_when_weighted(tmp_path, model, tokenizer, trajectories):
+    """env_loss_weight 1 is the plain causal LM loss over every token after the first; 0 is the agent's only."""
+    rows, _ = build_sft_set(trajectories)
+    examples = sft_examples(rows[:3], Encoder.for_tokenizer(tokenizer))
+    agent = accumulate(SFTTrainer(config(tmp_path), model, examples), range(3))
+    everything = accumulate(SFTTrainer(config(tmp_path, env_loss_weight=1.0), model, examples), range(3))
+    with torch.no_grad():
+        nll, n = 0.0, 0
+        for e in examples:
+            logits = model(torch.tensor([e.ids])).logits[0, :-1]
+            nll += float(torch.nn.functional.cross_entropy(logits, torch.tensor(e.ids[1:]), reduction="sum"))
+            n += len(e.ids) - 1
+    assert everything["loss"] == pytest.approx(nll / n, rel=1e-5)
+    assert everything["nll"] == pytest.approx(agent["loss"], rel=1e-5)  # the agent's own loss is still reported
+    assert agent["loss"] != pytest.approx(everything["loss"], rel=1e-3)

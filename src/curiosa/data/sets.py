@@ -1,4 +1,4 @@
-"""PAPRIKA's training sets (DESIGN.md section 1): SFT rows and per-task preference pairs.
+"""PAPRIKA's training sets (docs/training.md): SFT rows and per-task preference pairs.
 
 Trajectories are grouped by task id (never by the secret, which merged different boards in the
 original code). Chosen = a success with the best score (fewest turns; for bandit_best_arm, the most

@@ -12,9 +12,9 @@ PAPRIKA_GROUPS: tuple[str, ...] = (
     "twenty_questions", "guess_my_city", "wordle", "cellular_automata", "customer_service",
     "murder_mystery", "mastermind", "battleship", "minesweeper", "bandit_best_arm",
 )
-"""The ten task groups of PAPRIKA (DESIGN.md section 2)."""
+"""The ten task groups of PAPRIKA (docs/games.md)."""
 SELF_CORRECTION_GROUPS: tuple[str, ...] = ("math_synthetic", "humaneval")
-"""The built-in two-attempt SCoRe tasks (DESIGN.md section 3); user datasets registered with
+"""The built-in two-attempt SCoRe tasks (docs/self_correction.md); user datasets registered with
 ``curiosa.envs.math_data.register_math_jsonl`` / ``curiosa.envs.code_tasks.register_mbpp_jsonl`` join
 ``names()`` under their own names."""
 

@@ -7,7 +7,7 @@ from typing import Any, ClassVar, Sequence
 
 import gymnasium
 
-from curiosa.envs import text as _text
+import curiosa.envs.text as _text
 from curiosa.envs.task import Task, check_split
 
 
@@ -33,6 +33,10 @@ class Outcome:
     """The game ended by its own rules (win or loss), not by the turn limit."""
     success: bool = False
     """The agent reached the goal."""
+
+
+_TASKS: dict[tuple[type, str], tuple[Task, ...]] = {}
+"""Every game's tasks per split, built once (see ``TextGameEnv.tasks``)."""
 
 
 class TextGameEnv(gymnasium.Env):
@@ -76,6 +80,18 @@ class TextGameEnv(gymnasium.Env):
         """Every task of a split, in a deterministic order."""
         raise NotImplementedError
 
+    @classmethod
+    def tasks(cls, split: str) -> tuple[Task, ...]:
+        """``build_tasks(split)``, built once per game and split and shared: copy a task before editing it."""
+        key = (cls, check_split(split))
+        if key not in _TASKS:
+            tasks = tuple(cls.build_tasks(split))
+            ids = [t.id for t in tasks]
+            if len(set(ids)) != len(ids):
+                raise RuntimeError(f"{cls.group}/{split}: duplicate task ids")
+            _TASKS[key] = tasks
+        return _TASKS[key]
+
     def _start(self) -> str:
         """Set up a new game of ``self.task`` and return the instruction shown to the agent."""
         raise NotImplementedError
@@ -118,10 +134,8 @@ class TextGameEnv(gymnasium.Env):
         elif self.fixed_task is not None:
             self.task = self.fixed_task
         else:
-            from curiosa.envs.registry import load_tasks
-
-            tasks = load_tasks(self.group, self.split)
-            self.task = tasks[int(self.np_random.integers(len(tasks)))]
+            tasks = self.tasks(self.split)
+            self.task = tasks[int(self.np_random.integers(len(tasks)))].copy()
         self.turn = 0
         self.done = False
         observation = _text.sanitize(self._start(), _text.MAX_OBSERVATION_CHARS)

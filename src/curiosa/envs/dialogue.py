@@ -3,20 +3,28 @@
 The offline simulator needs no model and no network. The LLM mode (``simulator="llm"``) lets any
 OpenAI-compatible chat endpoint play the environment and judge the agent, for fidelity with the
 paper, where GPT-4o-mini played these roles. A game supplies the offline logic and the text of the
-LLM's instructions; the LLM plumbing is shared (see ``curiosa.envs.llm``).
+LLM's instructions; the LLM plumbing is shared: one call judges the agent's move (did it win, does it
+end the game), another plays the environment's reply.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, ClassVar, Mapping
 
-from curiosa.endpoint import Endpoint
+from curiosa.endpoint import ChatClient, Endpoint
 from curiosa.envs.base import FormatError, Outcome, TextGameEnv
 from curiosa.envs.task import Task
 
 SIMULATORS = ("offline", "llm")
 MAX_MOVE_CHARS = 600
+JUDGE_SYSTEM = (
+    "You are a strict referee of a text game. You read one message written by a player and answer a "
+    "question about that message alone. Reply with exactly one word from the allowed list, nothing else."
+)
+WIN_MESSAGE = "Correct! You have reached the goal. The game is over."
+LOSS_MESSAGE = "That is not right. The game is over."
 
 
 @dataclass(frozen=True)
@@ -55,7 +63,7 @@ class DialogueEnv(TextGameEnv):
             raise ValueError("simulator='llm' needs an endpoint (base URL, model name, API-key variable)")
         self.simulator = simulator
         self.endpoint = Endpoint.coerce(endpoint) if endpoint is not None else None
-        self._llm = None
+        self._llm: ChatClient | None = None
         self.history: list[tuple[str, str]] = []
         """(agent move, environment reply) pairs of the current episode."""
 
@@ -93,11 +101,43 @@ class DialogueEnv(TextGameEnv):
         return move[:MAX_MOVE_CHARS]
 
     def _play(self, move: str) -> Outcome:
-        if self.simulator == "offline":
-            outcome = self._offline_play(move)
-        else:
-            from curiosa.envs.llm import llm_play
-
-            outcome = llm_play(self, move)
+        outcome = self._offline_play(move) if self.simulator == "offline" else self._llm_play(move)
         self.history.append((move, outcome.observation))
         return outcome
+
+    # ----------------------------------------------------------------- LLM mode
+    def _client(self) -> ChatClient:
+        if self._llm is None:
+            self._llm = ChatClient(self.endpoint)
+        return self._llm
+
+    def _judge_with_llm(self, move: str) -> tuple[bool, bool, str]:
+        """(game over, success, label) for the agent's latest message, decided by the LLM judge."""
+        spec = self.llm_judge(move)
+        labels = {label.lower(): outcome for label, outcome in spec.labels.items()}
+
+        def extract(text: str) -> str | None:
+            words = re.findall(r"[a-z_]+", text.lower())
+            return words[0] if len(words) == 1 and words[0] in labels else None
+
+        prompt = f"Question: {spec.question}\nAllowed answers: {', '.join(labels)}\n\nPlayer's message:\n{move}"
+        label = self._client().complete(
+            [{"role": "system", "content": JUDGE_SYSTEM}, {"role": "user", "content": prompt}],
+            extract=extract, what=f"{self.group} judge",
+        )
+        done, success = labels[label]
+        return done, success, label
+
+    def _llm_play(self, move: str) -> Outcome:
+        """One move with the environment's side played by the LLM."""
+        done, success, label = self._judge_with_llm(move)
+        extra = self.llm_feedback(move, label)
+        if done:
+            text = WIN_MESSAGE if success else LOSS_MESSAGE
+            return Outcome(text, feedback={**extra, "reply": text, "judge": label}, done=True, success=success)
+        messages = [{"role": "system", "content": self.llm_simulator_prompt()}]
+        for past_move, past_reply in self.history:
+            messages += [{"role": "user", "content": past_move}, {"role": "assistant", "content": past_reply}]
+        messages.append({"role": "user", "content": move})
+        reply = self._client().complete(messages, extract=self.llm_extract_reply, what=f"{self.group} simulator")
+        return Outcome(reply, feedback={**extra, "reply": reply, "judge": label})

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import copy
 import importlib
-from functools import lru_cache
 from typing import Any
 
 from curiosa.envs.base import TextGameEnv
@@ -58,19 +56,14 @@ def env_class(name: str) -> type[TextGameEnv]:
     return register(cls)
 
 
-@lru_cache(maxsize=None)
 def _tasks(name: str, split: str) -> tuple[Task, ...]:
-    tasks = tuple(env_class(name).build_tasks(split))
-    ids = [t.id for t in tasks]
-    if len(set(ids)) != len(ids):
-        raise RuntimeError(f"{name}/{split}: duplicate task ids")
-    return tasks
+    return env_class(name).tasks(split)
 
 
 def load_tasks(name: str, split: str = "train") -> list[Task]:
     """The tasks of one game and split, in a fixed order (fresh copies: callers may edit them)."""
     check_split(split)
-    return [Task(t.id, t.group, t.split, copy.deepcopy(dict(t.params))) for t in _tasks(name, split)]
+    return [t.copy() for t in _tasks(name, split)]
 
 
 def get_task(task_id: str) -> Task:
@@ -81,7 +74,7 @@ def get_task(task_id: str) -> Task:
     name, split, _ = parts
     for task in _tasks(name, check_split(split)):
         if task.id == task_id:
-            return Task(task.id, task.group, task.split, copy.deepcopy(dict(task.params)))
+            return task.copy()
     raise KeyError(f"no task {task_id!r} in {name}/{split}")
 
 

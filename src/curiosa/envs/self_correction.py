@@ -1,4 +1,4 @@
-"""Two-attempt self-correction tasks (SCoRe, DESIGN.md section 3) in the text-game contract.
+"""Two-attempt self-correction tasks (SCoRe, docs/self_correction.md) in the text-game contract.
 
 Turn 1: the agent answers the problem. The environment then always replies with the same
 revision request (:data:`REVISION_PROMPT`), whatever attempt 1 was worth, because a hint about
@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Iterable, Sequence
 
-from curiosa.envs import text as _text
+import curiosa.envs.text as _text
 from curiosa.envs.base import Outcome, TextGameEnv
 
 REVISION_PROMPT = (

@@ -36,6 +36,10 @@ class Task:
     def __hash__(self) -> int:
         return hash((self.group, self.id))
 
+    def copy(self) -> "Task":
+        """A copy whose params the caller may edit without touching the shared task."""
+        return Task(self.id, self.group, self.split, copy.deepcopy(dict(self.params)))
+
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "group": self.group, "split": self.split, "params": copy.deepcopy(dict(self.params))}
 

@@ -1,4 +1,4 @@
-"""Evaluation metrics of a multi-turn agent (DESIGN.md section 1): success, pass@k, turns.
+"""Evaluation metrics of a multi-turn agent (docs/paprika.md): success, pass@k, turns.
 
 Choices, and why:
 

@@ -18,9 +18,9 @@ Written::
     run_dir/report.html                     the page
     run_dir/figures/*.png                   the page's figures, also as files
 
-The page is built from the pieces of the PAPRIKA report (``curiosa.evaluation.report``): same
-page template, CSS, tables, escaping, figure embedding and episode viewer, so it opens offline and
-no model text is ever parsed as HTML (see that module's docstring). The viewer shows each episode
+The page is built from ``curiosa.evaluation.html``, as the PAPRIKA report is: same page template,
+CSS, tables, escaping, figure embedding and episode viewer, so it opens offline and no model text
+is ever parsed as HTML (see that package's docstring). The viewer shows each episode
 attempt by attempt: after each reply a line says whether that attempt was correct (its answer and
 reward), the list marks each episode with its two outcomes (e.g. ``wrong -> correct``), and the
 outcome filter selects on the second attempt's correctness (Acc@t2).
@@ -32,28 +32,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from curiosa.evaluation.report import (
-    _config_section,
-    _e,
-    _episode_record,
-    _error_bars,
-    _Figure,
-    _figures_section,
-    _load_config,
-    _load_curve,
-    _new_figure,
-    _notes_section,
-    _png,
-    _read_json,
-    _read_trajectories,
-    _Run,
-    _run_root,
-    _section,
-    _table,
-    _viewer_section,
-    _write_figures,
-    _write_page,
+from curiosa.evaluation.html.figures import Figure, error_bars, figures_section, new_figure, png_bytes, write_figures
+from curiosa.evaluation.html.markup import config_section, escape, notes_section, section, table
+from curiosa.evaluation.html.page import write_page
+from curiosa.evaluation.html.run_files import (
+    RunFiles, load_config, load_curve, read_json, read_trajectories, run_root,
 )
+from curiosa.evaluation.html.viewer import episode_record, viewer_section
 from curiosa.evaluation.self_correction import (
     LABELS, METRICS, attempts, result_checks, summarize_self_correction, table_rows,
 )
@@ -74,8 +59,8 @@ TRANSITION_COLORS = ("#1a7f37", "#b42318")
 
 # =========================================================================== reading the run
 @dataclass
-class _ScoreRun(_Run):
-    """``_Run`` (notes, config, episodes, summaries, curves keyed ``rl/<method>`` or ``<sft method>``)
+class _ScoreRun(RunFiles):
+    """``RunFiles`` (notes, config, episodes, summaries, curves keyed ``rl/<method>`` or ``<sft method>``)
     plus what only a SCoRe run has."""
 
     info: dict[str, Any] = field(default_factory=dict)
@@ -118,7 +103,7 @@ def _load_metrics(run: _ScoreRun) -> None:
     if not path.is_file():
         run.notes.append("metrics.json not found: results are taken from eval/<method>/.")
         return
-    value = _read_json(path, run)
+    value = read_json(path, run)
     if value is None:
         return
     if not isinstance(value, dict) or not isinstance(value.get("methods"), dict):
@@ -141,7 +126,7 @@ def _load_metrics(run: _ScoreRun) -> None:
 def _load_method(run: _ScoreRun, name: str) -> None:
     folder = run.root / "eval" / name
     if (folder / "trajectories.jsonl").is_file():
-        episodes = _read_trajectories(folder / "trajectories.jsonl", run)
+        episodes = read_trajectories(folder / "trajectories.jsonl", run)
         if episodes is not None and not episodes:
             run.notes.append(f"eval/{name}/trajectories.jsonl is empty.")
         elif episodes:
@@ -149,7 +134,7 @@ def _load_method(run: _ScoreRun, name: str) -> None:
     if name in run.summaries:
         return
     if (folder / "summary.json").is_file():
-        summary = _read_json(folder / "summary.json", run)
+        summary = read_json(folder / "summary.json", run)
         if _is_summary(summary):
             run.summaries[name] = summary
             return
@@ -177,19 +162,19 @@ def _load_curves(run: _ScoreRun) -> None:
     found_rl = {p.name for p in rl_dir.iterdir() if p.is_dir()} if rl_dir.is_dir() else set()
     for name in _ordered(found_rl | ({*RL_METHODS} & (set(run.summaries) | set(run.expected)))):
         if (rl_dir / name / "metrics.jsonl").is_file():
-            _load_curve(run, f"rl/{name}")
+            load_curve(run, f"rl/{name}")
         elif name in run.expected or name in run.summaries:
             run.notes.append(f"rl/{name}/metrics.jsonl not found: no training curve of {name}.")
     for name in SFT_METHODS:
         if (run.root / name / "metrics.jsonl").is_file():
-            _load_curve(run, name)
+            load_curve(run, name)
         elif name in run.expected or name in run.summaries:
             run.notes.append(f"{name}/metrics.jsonl not found: no training curve of {name}.")
 
 
 def _load_run(root: Path) -> _ScoreRun:
     run = _ScoreRun(root=root)
-    _load_config(run)
+    load_config(run)
     run.expected = _expected_methods(run.config_text)
     _load_metrics(run)
     eval_dir = root / "eval"
@@ -203,7 +188,7 @@ def _load_run(root: Path) -> _ScoreRun:
     _load_curves(run)
     timings = root / "timings.json"
     if timings.is_file():
-        value = _read_json(timings, run)
+        value = read_json(timings, run)
         if isinstance(value, dict):
             run.timings = value
         elif value is not None:
@@ -223,14 +208,14 @@ def _sft_curves(run: _ScoreRun) -> dict[str, list[dict[str, Any]]]:
 def _bars(categories: Sequence[str], series: Mapping[str, tuple[list[float], list[Any] | None]],
           colors: Mapping[str, str] | Sequence[str], ylabel: str, title: str) -> bytes:
     """Grouped bars: one group per category, one bar per series (``values, intervals or None``)."""
-    fig, axes = _new_figure(max(6.0, 0.9 * len(categories) * max(1, len(series)) / 2 + 2), 4.2)
+    fig, axes = new_figure(max(6.0, 0.9 * len(categories) * max(1, len(series)) / 2 + 2), 4.2)
     ax = axes[0][0]
     width = 0.8 / max(1, len(series))
     for i, (label, (values, intervals)) in enumerate(series.items()):
         xs = [j + (i - (len(series) - 1) / 2) * width for j in range(len(categories))]
         errors = None
         if intervals is not None:
-            errors = _error_bars([{"ci": ci} for ci in intervals], values, "ci")
+            errors = error_bars([{"ci": ci} for ci in intervals], values, "ci")
         color = colors.get(label) if isinstance(colors, Mapping) else colors[i % len(colors)]
         ax.bar(xs, values, width, yerr=errors, capsize=3, label=label, color=color, edgecolor="white",
                error_kw={"elinewidth": 1, "ecolor": "#444"})
@@ -240,7 +225,7 @@ def _bars(categories: Sequence[str], series: Mapping[str, tuple[list[float], lis
     ax.set_title(title)
     ax.grid(axis="y", alpha=0.3)
     ax.legend(frameon=False)
-    return _png(fig)
+    return png_bytes(fig)
 
 
 def _metric_series(summaries: Mapping[str, Mapping[str, Any]], metric: str) -> tuple[list[float], list[Any]]:
@@ -262,7 +247,7 @@ def _rl_plot(curves: Mapping[str, Sequence[Mapping[str, Any]]]) -> bytes | None:
     methods = [m for m, rows in curves.items() if any(isinstance(r.get(k), (int, float)) for r in rows for k in keys)]
     if not methods:
         return None
-    fig, axes = _new_figure(4.0 * len(methods), 3.4, 1, len(methods))
+    fig, axes = new_figure(4.0 * len(methods), 3.4, 1, len(methods))
     for ax, method in zip(axes[0], methods):
         rows = curves[method]
         for key, color in zip(keys, ATTEMPT_COLORS):
@@ -280,7 +265,7 @@ def _rl_plot(curves: Mapping[str, Sequence[Mapping[str, Any]]]) -> bytes | None:
         ax.grid(alpha=0.3)
         ax.legend(frameon=False, fontsize=8)
     fig.suptitle("RL training: mean reward of attempt 1 and attempt 2")
-    return _png(fig)
+    return png_bytes(fig)
 
 
 def _sft_plot(curves: Mapping[str, Sequence[Mapping[str, Any]]]) -> bytes | None:
@@ -289,7 +274,7 @@ def _sft_plot(curves: Mapping[str, Sequence[Mapping[str, Any]]]) -> bytes | None
     lines = {m: points for m, points in lines.items() if points}
     if not lines:
         return None
-    fig, axes = _new_figure(5.0, 3.4)
+    fig, axes = new_figure(5.0, 3.4)
     ax = axes[0][0]
     for method, points in lines.items():
         ax.plot([p[0] for p in points], [p[1] for p in points], color=COLORS.get(method), label=method,
@@ -299,38 +284,38 @@ def _sft_plot(curves: Mapping[str, Sequence[Mapping[str, Any]]]) -> bytes | None
     ax.set_title("SFT baselines: training loss")
     ax.grid(alpha=0.3)
     ax.legend(frameon=False)
-    return _png(fig)
+    return png_bytes(fig)
 
 
-def _figures(run: _ScoreRun) -> list[_Figure]:
-    out: list[_Figure] = []
+def _figures(run: _ScoreRun) -> list[Figure]:
+    out: list[Figure] = []
     summaries = run.summaries
     methods = list(summaries)
     if summaries:
         conf = _confidence(summaries)
         series = {"Acc@t1": _metric_series(summaries, "accuracy_t1"), "Acc@t2": _metric_series(summaries, "accuracy_t2")}
-        out.append(_Figure("accuracy.png", f"Accuracy at attempt 1 and attempt 2 per method (bars: {conf} interval)",
-                           _bars(methods, series, ATTEMPT_COLORS, "% of problems", "Acc@t1 and Acc@t2")))
+        out.append(Figure("accuracy.png", f"Accuracy at attempt 1 and attempt 2 per method (bars: {conf} interval)",
+                          _bars(methods, series, ATTEMPT_COLORS, "% of problems", "Acc@t1 and Acc@t2")))
         series = {"Delta i->c": _metric_series(summaries, "delta_i_to_c"),
                   "Delta c->i": _metric_series(summaries, "delta_c_to_i")}
-        out.append(_Figure("transitions.png", "Problems fixed (i->c) and broken (c->i) by the second attempt, per "
-                           f"method (bars: {conf} interval)",
-                           _bars(methods, series, TRANSITION_COLORS, "% of problems", "Delta i->c and Delta c->i")))
+        out.append(Figure("transitions.png", "Problems fixed (i->c) and broken (c->i) by the second attempt, per "
+                          f"method (bars: {conf} interval)",
+                          _bars(methods, series, TRANSITION_COLORS, "% of problems", "Delta i->c and Delta c->i")))
     png = _rl_plot(_rl_curves(run))
     if png is not None:
-        out.append(_Figure("training_rl.png", "RL training curves: reward of attempt 1 and attempt 2 against step "
-                           "(dashed: phase boundaries)", png))
+        out.append(Figure("training_rl.png", "RL training curves: reward of attempt 1 and attempt 2 against step "
+                          "(dashed: phase boundaries)", png))
     levels = _levels(summaries)
     if levels:
         series = {m: ([100 * ((s.get("breakdown") or {}).get(lv) or {}).get("delta", float("nan")) for lv in levels], None)
                   for m, s in summaries.items() if s.get("breakdown")}
         by = next((s.get("by") for s in summaries.values() if s.get("by")), "level")
-        out.append(_Figure("levels.png", f"Delta(t1,t2) per {by} and method",
-                           _bars([f"{by} {lv}" for lv in levels], series, COLORS, "Delta (points)",
-                                 f"Delta(t1,t2) per {by}")))
+        out.append(Figure("levels.png", f"Delta(t1,t2) per {by} and method",
+                          _bars([f"{by} {lv}" for lv in levels], series, COLORS, "Delta (points)",
+                                f"Delta(t1,t2) per {by}")))
     png = _sft_plot(_sft_curves(run))
     if png is not None:
-        out.append(_Figure("training_sft.png", "SFT baselines' training loss against optimizer step", png))
+        out.append(Figure("training_sft.png", "SFT baselines' training loss against optimizer step", png))
     return out
 
 
@@ -359,13 +344,13 @@ def _verdict(run: _ScoreRun) -> str:
     if interval:  # not part of the verdict: says whether SCoRe's lead is more than noise
         checks.append(("interval_above_zero", "(beyond noise) SCoRe's Delta 95% interval lies above zero",
                        f"[{_points(interval[0])}, {_points(interval[1])}]"))
-    rows = "".join(f"<tr><td>{_e(text)}</td><td>{_e(value)}</td>"
+    rows = "".join(f"<tr><td>{escape(text)}</td><td>{escape(value)}</td>"
                    f"<td class=\"{'ok' if r.get(key) else 'fail'}\">{'yes' if r.get(key) else 'no'}</td></tr>"
                    for key, text, value in checks)
     recomputed = (" <span class=\"small\">(metrics.json has no result: checked here from the evaluations)</span>"
                   if run.result_recomputed else "")
-    return (f"<p class=\"headline\">Learning result: <span class=\"{'ok' if ok else 'fail'}\">{_e(verdict)}</span>"
-            f" (SCoRe Delta(t1,t2) {_e(_points(r.get('score_delta')))} points){recomputed}</p>"
+    return (f"<p class=\"headline\">Learning result: <span class=\"{'ok' if ok else 'fail'}\">{escape(verdict)}</span>"
+            f" (SCoRe Delta(t1,t2) {escape(_points(r.get('score_delta')))} points){recomputed}</p>"
             f"<table><thead><tr><th>check</th><th>values (points)</th><th>passed</th></tr></thead>"
             f"<tbody>{rows}</tbody></table>")
 
@@ -381,28 +366,28 @@ def _results_section(run: _ScoreRun) -> str:
     info = run.info
     if info:
         levels = info.get("levels") or []
-        parts.append(f"<p>Task group {_e(info.get('group', '?'))}, difficulty levels "
-                     f"{_e(', '.join(map(str, levels)) if levels else 'all')}, "
-                     f"{_e(info.get('eval_problems', '?'))} held-out problems.</p>")
+        parts.append(f"<p>Task group {escape(info.get('group', '?'))}, difficulty levels "
+                     f"{escape(', '.join(map(str, levels)) if levels else 'all')}, "
+                     f"{escape(info.get('eval_problems', '?'))} held-out problems.</p>")
     parts.append(_verdict(run))
     if run.summaries:
-        parts.append(_table(*table_rows(run.summaries), last_is_total=False))
+        parts.append(table(*table_rows(run.summaries), last_is_total=False))
         episodes = ", ".join(f"{m} {s.get('episodes', '?')}" for m, s in run.summaries.items())
         parts.append(f"<p class=\"small\">Percent of problems. Delta(t1,t2) = Acc@t2 - Acc@t1 = Delta i->c - "
-                     f"Delta c->i; brackets: {_e(_confidence(run.summaries))} bootstrap interval over problems; "
-                     f"changed: answers changed at attempt 2. Episodes: {_e(episodes)}.</p>")
+                     f"Delta c->i; brackets: {escape(_confidence(run.summaries))} bootstrap interval over problems; "
+                     f"changed: answers changed at attempt 2. Episodes: {escape(episodes)}.</p>")
         parts.append(_breakdown(run.summaries))
     else:
         parts.append("<p>No evaluation results in this run.</p>")
     missing = [m for m in run.expected if m not in run.summaries]
     if missing:
         parts.append(f"<p class=\"note\">Not in this run (no entry in metrics.json, no eval/&lt;method&gt;/): "
-                     f"{_e(', '.join(missing))}.</p>")
+                     f"{escape(', '.join(missing))}.</p>")
     if run.models:
         rows = [[str(m), str(path)] for m, path in run.models.items()]
         parts.append("<details><summary>Models evaluated</summary>"
-                     + _table(["method", "model"], rows, last_is_total=False) + "</details>")
-    return _section("results", "Self-correction results", "".join(parts))
+                     + table(["method", "model"], rows, last_is_total=False) + "</details>")
+    return section("results", "Self-correction results", "".join(parts))
 
 
 def _breakdown(summaries: Mapping[str, Mapping[str, Any]]) -> str:
@@ -420,7 +405,7 @@ def _breakdown(summaries: Mapping[str, Mapping[str, Any]]) -> str:
                 value = part.get(m)
                 cells.append("-" if value is None else (_points(value) if m == "delta" else f"{100 * value:.1f}"))
         rows.append(cells)
-    return f"<details><summary>Per {_e(by)}</summary>{_table(header, rows, last_is_total=False)}</details>"
+    return f"<details><summary>Per {escape(by)}</summary>{table(header, rows, last_is_total=False)}</details>"
 
 
 def _stages(rows: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -451,28 +436,28 @@ def _training_section(run: _ScoreRun) -> str:
         rows = [[m, str(len(r)), " -> ".join(_stages(r)) or "-", _first(r, "reward_t1"), _last(r, "reward_t1"),
                  _first(r, "reward_t2"), _last(r, "reward_t2"), _last(r, "i_to_c"), _last(r, "c_to_i"),
                  _last(r, "kl_attempt1"), _last(r, "kl_attempt2")] for m, r in rl.items()]
-        parts.append("<h3>RL</h3>" + _table(header, rows, last_is_total=False))
+        parts.append("<h3>RL</h3>" + table(header, rows, last_is_total=False))
     else:
         parts.append("<p class=\"note\">No RL training curves: no rl/&lt;method&gt;/metrics.jsonl in this run.</p>")
     sft = _sft_curves(run)
     if sft:
         rows = [[m, str(len(r)), _first(r, "loss"), _last(r, "loss")] for m, r in sft.items()]
-        parts.append("<h3>SFT baselines</h3>" + _table(["method", "steps", "loss first", "loss last"], rows,
-                                                         last_is_total=False))
+        parts.append("<h3>SFT baselines</h3>" + table(["method", "steps", "loss first", "loss last"], rows,
+                                                        last_is_total=False))
     elif any(m in run.expected for m in SFT_METHODS):
         parts.append("<p class=\"note\">No SFT training curves: no star/ or pair_sft/metrics.jsonl in this run.</p>")
-    return _section("training", "Training", "".join(parts))
+    return section("training", "Training", "".join(parts))
 
 
 def _timings_section(run: _ScoreRun) -> str:
     if run.timings is None:
-        return _section("timings", "Timings", "<p class=\"note\">timings.json not found.</p>")
+        return section("timings", "Timings", "<p class=\"note\">timings.json not found.</p>")
     rows = [[str(k), f"{v:.1f}"] for k, v in run.timings.items() if isinstance(v, (int, float))]
     if not rows:
-        return _section("timings", "Timings", "<p class=\"note\">timings.json holds no stage time.</p>")
+        return section("timings", "Timings", "<p class=\"note\">timings.json holds no stage time.</p>")
     total = sum(v for v in run.timings.values() if isinstance(v, (int, float)))
     rows.append(["total", f"{total:.1f}"])
-    return _section("timings", "Timings", _table(["stage", "seconds"], rows))
+    return section("timings", "Timings", table(["stage", "seconds"], rows))
 
 
 # =========================================================================== the episodes embedded
@@ -481,13 +466,13 @@ def _word(correct: bool) -> str:
 
 
 def attempt_record(method: str, t: Trajectory) -> dict[str, Any]:
-    """The viewer's record of a two-attempt episode (the PAPRIKA viewer's record, plus attempts).
+    """The viewer's record of a two-attempt episode (the shared viewer's record, plus attempts).
 
     After each reply a marker message says whether that attempt was correct, so the unchanged viewer
     reads the episode attempt by attempt; ``id`` carries both outcomes so the list shows them;
     ``success`` is the second attempt's correctness (the outcome filter then selects on Acc@t2).
     """
-    record = _episode_record(method, t)
+    record = episode_record(method, t)
     (r1, r2), answers = attempts(t)
     marks = []
     for k, (reward, answer) in enumerate(zip((r1, r2), answers), start=1):
@@ -511,22 +496,22 @@ def attempt_record(method: str, t: Trajectory) -> dict[str, Any]:
 
 def _viewer(run: _ScoreRun, limit: int) -> tuple[str, str]:
     if not run.episodes:
-        return _section("episodes", "Evaluation episodes",
-                        "<p class=\"note\">No evaluation episodes (eval/&lt;method&gt;/trajectories.jsonl) "
-                        "in this run.</p>"), ""
+        return section("episodes", "Evaluation episodes",
+                       "<p class=\"note\">No evaluation episodes (eval/&lt;method&gt;/trajectories.jsonl) "
+                       "in this run.</p>"), ""
     intro = ("<p class=\"small\">Each episode attempt by attempt: after each reply, whether that attempt was "
              "correct. Model = method; outcome = attempt 2 correct.</p>")
-    return _viewer_section(run, limit, record=attempt_record, intro=intro)
+    return viewer_section(run.episodes, limit, record=attempt_record, intro=intro)
 
 
 # =========================================================================== the page
 def write_score_report(run_dir: str | Path, *, title: str | None = None, max_episodes: int = MAX_EPISODES) -> Path:
     """Write ``run_dir/report.html`` (and ``run_dir/figures/*.png``) from whatever the SCoRe run holds."""
-    root = _run_root(run_dir, max_episodes)
+    root = run_root(run_dir, max_episodes)
     run = _load_run(root)
-    figures = _write_figures(run, root / "figures", make=_figures)
+    figures = write_figures(lambda: _figures(run), root / "figures", run.notes)
     viewer, data = _viewer(run, max_episodes)
     page_title = title or f"curiosa SCoRe run: {root.resolve().name}"
-    return _write_page(root, page_title, [
-        _notes_section(run.notes), _results_section(run), _figures_section(figures), _training_section(run), viewer,
-        _timings_section(run), _config_section(run.config_text)], data)
+    return write_page(root, page_title, [
+        notes_section(run.notes), _results_section(run), figures_section(figures), _training_section(run), viewer,
+        _timings_section(run), config_section(run.config_text)], data)

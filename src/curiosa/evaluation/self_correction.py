@@ -1,4 +1,4 @@
-"""SCoRe's metrics (DESIGN.md section 3) over two-attempt episodes, with task-bootstrap intervals.
+"""SCoRe's metrics (docs/score.md) over two-attempt episodes, with task-bootstrap intervals.
 
 Accuracy@t1 and @t2, Delta = Acc@t2 - Acc@t1, Delta_i->c and Delta_c->i (fractions of all problems),
 and the rate of answers changed at attempt 2. An episode that ended without a readable attempt

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from curiosa.files import write_json
-
+from curiosa.rollout.backends import ModelConfig
 from curiosa.rollout.types import SamplingConfig
-from curiosa.training.trainer import TrainConfig
+from curiosa.training.dpo import DPOConfig
 
 logger = logging.getLogger("curiosa.pipelines")
 
@@ -21,9 +21,17 @@ def paper_train_sampling() -> SamplingConfig:
     return SamplingConfig(temperature=1.5, top_p=1.0, min_p=0.3)
 
 
-def paper_rpo() -> TrainConfig:
+def paper_rpo() -> DPOConfig:
     """The paper's RPO stage (8B model): lr 2e-7, batch 32, beta 0.1, alpha 1.0."""
-    return TrainConfig(learning_rate=2e-7, batch_size=32, beta=0.1, alpha=1.0, save_every=0)
+    return DPOConfig(learning_rate=2e-7, batch_size=32, beta=0.1, alpha=1.0, save_every=0)
+
+
+def base_model_path(model: ModelConfig) -> str:
+    """The starting model's path: an endpoint's model name as it is, 'default' resolved to the embedded
+    default model's directory (built first if absent)."""
+    from curiosa.pipelines.bootstrap import resolve_model_path
+
+    return model.path if model.backend == "openai" else resolve_model_path(model.path)
 
 
 def timed(timings: dict[str, float], stage: str, fn: Callable[..., Any], *args: Any) -> Any:
@@ -54,7 +62,7 @@ def evaluate_groups(config: Any, groups: list[str], model_path: str, output_dir:
     settings (``model``, ``eval_tasks_per_group``, ``eval_samples``, ``eval_sampling``, ``engine``, ``seed``)."""
     from dataclasses import replace
 
-    from curiosa.evaluation.evaluate import EvaluateConfig, evaluate
+    from curiosa.pipelines.evaluate import EvaluateConfig, evaluate
 
     return evaluate(EvaluateConfig(
         model=replace(config.model, path=model_path), games=groups, split="test",

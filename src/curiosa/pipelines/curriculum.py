@@ -1,10 +1,8 @@
-"""PAPRIKA's curriculum (paper Algorithm 1, DESIGN.md section 1) in one run directory, resumable.
+"""PAPRIKA's curriculum (paper Algorithm 1; docs/curriculum.md) in one run directory, resumable.
 
-Uniform sampling spends most of its rollouts on tasks the model always solves or never solves,
-which give no preference pair worth learning from. The curriculum instead spends the budget where
-a task's outcomes vary most: its *learning potential* nu, the coefficient of variation of its
-rollout scores (turns used, a failure counting as the game's turn limit). Tasks are grouped into
-clusters (by default their game); the clusters are the arms of a UCB1 bandit whose reward is nu.
+The selection logic (learning potential nu, the UCB1 bandit over task clusters) is in
+``curiosa.data.curriculum``; this module plays the picks, trains on them and keeps the run's state
+on disk.
 
 Each round ``r`` (1-based) of a run:
 
@@ -30,59 +28,32 @@ from __future__ import annotations
 
 import gc
 import json
-import math
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Literal, Mapping, NamedTuple, Sequence
 
-import numpy as np
-
+from curiosa.data.curriculum import UCB1Bandit, cluster_tasks, learning_potential, turn_score
 from curiosa.data.sets import DataConfig
 from curiosa.envs.task import Task, stable_rng
-from curiosa.evaluation.evaluate import paper_eval_sampling
 from curiosa.files import write_json
-from curiosa.pipelines.common import evaluate_groups, paper_rpo, paper_train_sampling, save_timings, timed
+from curiosa.pipelines.common import (base_model_path, evaluate_groups, paper_rpo, paper_train_sampling,
+                                     save_timings, timed)
+from curiosa.pipelines.evaluate import paper_eval_sampling
+from curiosa.pipelines.generate import GenerateConfig
+from curiosa.rollout.backends import ModelConfig
 from curiosa.rollout.engine import EngineConfig
-from curiosa.rollout.generate import GenerateConfig, ModelConfig, resolve_model_path
 from curiosa.rollout.trajectory import Trajectory
 from curiosa.rollout.types import Backend, SamplingConfig
-from curiosa.training.trainer import TrainConfig
+from curiosa.training.dpo import DPOConfig
 
 STRATEGIES = ("ucb", "uniform")
 TRAIN_KINDS = ("rpo", "dpo")
 
 
-# --------------------------------------------------------------------------- learning potential
-def learning_potential(scores: Sequence[float]) -> float:
-    """Coefficient of variation of one task's rollout scores, with the small-sample correction.
-
-    nu = (1 + 1/(4n)) * s / mean, s the sample standard deviation (ddof=1). A task whose rollouts all
-    end alike (all solved in the same number of turns, or all failed) has nu = 0: there is nothing
-    to contrast. Fewer than two scores or a zero mean give 0.0 rather than an undefined value.
-    """
-    values = np.asarray(list(scores), dtype=float)
-    if values.ndim != 1:
-        raise ValueError("scores must be a flat sequence of numbers")
-    if not np.all(np.isfinite(values)):
-        raise ValueError(f"scores must be finite numbers, got {values.tolist()}")
-    if np.any(values < 0):
-        raise ValueError(f"scores must be non-negative (turns used), got {values.tolist()}")
-    n = len(values)
-    if n < 2:
-        return 0.0
-    mean = float(values.mean())
-    if mean == 0.0:
-        return 0.0
-    return float((1.0 + 1.0 / (4 * n)) * values.std(ddof=1) / mean)
-
-
+# --------------------------------------------------------------------------- scores of played tasks
 def episode_scores(trajectories: Iterable[Trajectory]) -> list[float]:
-    """The scores ``learning_potential`` expects for one task: turns used, a failure = the turn limit.
-
-    Counting a failure as the turn limit keeps the mean positive and puts every failure at the far
-    end from a quick success, as the paper's code does. Any object with ``task_id``, ``group``,
-    ``success`` and ``num_turns`` works.
-    """
+    """The scores ``learning_potential`` expects for one task (``turn_score`` of each rollout, with the
+    game's turn limit). Any object with ``task_id``, ``group``, ``success`` and ``num_turns`` works."""
     from curiosa import envs
 
     rows = list(trajectories)
@@ -94,125 +65,7 @@ def episode_scores(trajectories: Iterable[Trajectory]) -> list[float]:
     for t in rows:
         if t.group not in limits:
             limits[t.group] = envs.env_class(t.group).max_turns
-        out.append(float(t.num_turns if t.success else limits[t.group]))
-    return out
-
-
-# --------------------------------------------------------------------------- bandit
-class UCB1Bandit:
-    """UCB1 over task clusters: theta_k = mean_nu_k + c * sqrt(2 ln N / n_k); unplayed arms first.
-
-    Ties (several unplayed arms, equal theta) are broken by the bandit's own seeded generator, whose
-    state is part of ``to_dict()``, so a run resumed from saved state picks what it would have.
-    """
-
-    def __init__(self, arms: Sequence[str], c: float = 1.0, seed: int = 0) -> None:
-        arms = list(arms)
-        if not arms:
-            raise ValueError("a bandit needs at least one arm")
-        if len(set(arms)) != len(arms):
-            raise ValueError(f"arm names must be unique, got {arms}")
-        if c < 0:
-            raise ValueError(f"the exploration coefficient c must be >= 0, got {c}")
-        self.arms = arms
-        self.c = float(c)
-        self.pulls: dict[str, int] = {a: 0 for a in arms}
-        self.totals: dict[str, float] = {a: 0.0 for a in arms}
-        self.rng = np.random.default_rng(seed)
-
-    @property
-    def total_pulls(self) -> int:
-        return sum(self.pulls.values())
-
-    def mean(self, arm: str) -> float:
-        """Mean nu of the arm so far (0.0 before its first pull)."""
-        self._check(arm)
-        return self.totals[arm] / self.pulls[arm] if self.pulls[arm] else 0.0
-
-    def scores(self, pending: Mapping[str, int] | None = None) -> dict[str, float]:
-        """theta of every arm (inf for an arm not played yet).
-
-        ``pending`` counts picks whose nu is not known yet (a batch being rolled out): they count as
-        pulls for the exploration bonus but not for the mean, so a batch spreads over arms as their
-        bonus shrinks instead of repeating the current leader.
-        """
-        pending = dict(pending or {})
-        for arm in pending:
-            self._check(arm)
-        total = self.total_pulls + sum(pending.values())
-        out = {}
-        for arm in self.arms:
-            n = self.pulls[arm] + pending.get(arm, 0)
-            out[arm] = math.inf if n == 0 else self.mean(arm) + self.c * math.sqrt(2.0 * math.log(total) / n)
-        return out
-
-    def select(self, available: Iterable[str] | None = None, pending: Mapping[str, int] | None = None) -> str:
-        """The arm to pull next among ``available`` (default: all), highest theta, ties at random."""
-        candidates = self.arms if available is None else [a for a in self.arms if a in set(available)]
-        if not candidates:
-            raise ValueError("no arm is available to select")
-        theta = self.scores(pending)
-        best = max(theta[a] for a in candidates)
-        tied = [a for a in candidates if theta[a] == best or abs(theta[a] - best) <= 1e-12]
-        return tied[int(self.rng.integers(len(tied)))] if len(tied) > 1 else tied[0]
-
-    def update(self, arm: str, reward: float) -> None:
-        """Record one pull of ``arm`` that earned ``reward`` (a task's nu)."""
-        self._check(arm)
-        if not math.isfinite(reward):
-            raise ValueError(f"reward of arm {arm!r} must be finite, got {reward}")
-        self.pulls[arm] += 1
-        self.totals[arm] += float(reward)
-
-    def stats(self) -> dict[str, dict[str, float | int]]:
-        """Pulls and mean nu per arm, for reports."""
-        return {a: {"pulls": self.pulls[a], "mean_nu": self.mean(a)} for a in self.arms}
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"arms": list(self.arms), "c": self.c, "pulls": dict(self.pulls), "totals": dict(self.totals),
-                "rng": self.rng.bit_generator.state}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "UCB1Bandit":
-        try:
-            bandit = cls(data["arms"], c=data["c"])
-            for arm in bandit.arms:
-                bandit.pulls[arm] = int(data["pulls"][arm])
-                bandit.totals[arm] = float(data["totals"][arm])
-            bandit.rng.bit_generator.state = data["rng"]
-        except (KeyError, TypeError, ValueError) as err:
-            raise ValueError(f"not a saved UCB1Bandit state: {err!r}") from None
-        return bandit
-
-    def _check(self, arm: str) -> None:
-        if arm not in self.pulls:
-            raise KeyError(f"unknown arm {arm!r}; arms: {', '.join(self.arms)}")
-
-
-# --------------------------------------------------------------------------- clusters
-def cluster_key(task: Task, key: str) -> str:
-    """The cluster of ``task`` under ``key``: 'group', 'split', 'id' or 'params.<name>[.<name>...]'."""
-    if key in ("group", "split", "id"):
-        return str(getattr(task, key))
-    if not key.startswith("params.") or key == "params.":
-        raise ValueError(f"cluster_by must be 'group' or 'params.<key>' (e.g. 'params.difficulty'), got {key!r}")
-    value: Any = task.params
-    for part in key.split(".")[1:]:
-        if not isinstance(value, Mapping) or part not in value:
-            raise KeyError(f"cluster_by={key!r}: task {task.id} (group {task.group}) has no {key}; "
-                           f"its params hold {', '.join(sorted(task.params)) or 'nothing'}. Choose a key every task "
-                           "of the chosen groups has, or cluster_by=group")
-        value = value[part]
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, sort_keys=True)
-    return str(value)
-
-
-def cluster_tasks(tasks: Iterable[Task], key: str = "group") -> dict[str, list[Task]]:
-    """Tasks grouped by ``cluster_key``, clusters and tasks in first-seen order."""
-    out: dict[str, list[Task]] = {}
-    for t in tasks:
-        out.setdefault(cluster_key(t, key), []).append(t)
+        out.append(turn_score(t.success, t.num_turns, limits[t.group]))
     return out
 
 
@@ -258,7 +111,7 @@ class CurriculumConfig:
     """How preference pairs are selected from each round's trajectories."""
     train_kind: Literal["rpo", "dpo"] = "rpo"
     """Per-round objective: rpo (DPO + alpha * NLL of the chosen) or dpo."""
-    train: TrainConfig = field(default_factory=paper_rpo)
+    train: DPOConfig = field(default_factory=paper_rpo)
     """Per-round optimisation (output_dir is set to <run>/round-<r>/<train_kind>); the round's starting
     model is its reference (paper: lr 2e-7, batch 32, beta 0.1, alpha 1)."""
     eval_tasks_per_group: int | None = None
@@ -386,8 +239,7 @@ class Curriculum:
         return self.dir / f"round-{r}"
 
     def base_model(self) -> str:
-        model = self.config.model
-        return model.path if model.backend == "openai" else resolve_model_path(model.path)
+        return base_model_path(self.config.model)
 
     def new_bandit(self, r: int = 1) -> UCB1Bandit:
         seed = self.config.seed if r == 1 else int(stable_rng("curriculum-bandit", self.config.seed, r).integers(2**31))
@@ -453,7 +305,7 @@ class Curriculum:
                 reader.refresh()
                 if not all(reader.has_task(t, cfg.samples) for t in pending):
                     if backend is None:
-                        from curiosa.rollout.generate import build_backend
+                        from curiosa.rollout.backends import build_backend
 
                         backend = build_backend(replace(cfg.model, path=model_path))
                     self._play(pending, model_path, out, backend)
@@ -506,7 +358,7 @@ class Curriculum:
         return picks
 
     def _play(self, task_ids: list[str], model_path: str, out: Path, backend: Backend) -> None:
-        from curiosa.rollout.generate import generate
+        from curiosa.pipelines.generate import generate
 
         cfg = self.config
         generate(GenerateConfig(model=replace(cfg.model, path=model_path), task_ids=task_ids, samples=cfg.samples,
@@ -516,7 +368,7 @@ class Curriculum:
     # ------------------------------------------------------------------ stage: train
     def train_round(self, r: int, start: str) -> str:
         """RPO/DPO on round ``r``'s trajectories from ``start`` (also the reference); returns the model dir."""
-        from curiosa.training.run import TrainJob, run_training
+        from curiosa.pipelines.train import TrainJob, run_training
 
         cfg = self.config
         out = self.round_dir(r) / cfg.train_kind

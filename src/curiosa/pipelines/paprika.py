@@ -1,4 +1,4 @@
-"""PAPRIKA end to end (DESIGN.md section 1) in one run directory, every stage resumable.
+"""PAPRIKA end to end (docs/paprika.md) in one run directory, every stage resumable.
 
 Stages and what marks each one done (a rerun skips finished stages and resumes the rest):
 
@@ -21,17 +21,21 @@ from pathlib import Path
 from typing import Any
 
 from curiosa.data.sets import DataConfig
-from curiosa.evaluation.evaluate import paper_eval_sampling
 from curiosa.files import write_json
-from curiosa.pipelines.common import evaluate_groups, paper_rpo, paper_train_sampling, save_timings, timed
+from curiosa.pipelines.common import (base_model_path, evaluate_groups, paper_rpo, paper_train_sampling,
+                                     save_timings, timed)
+from curiosa.pipelines.evaluate import paper_eval_sampling
+from curiosa.pipelines.generate import GenerateConfig
 from curiosa.rollout.engine import EngineConfig
-from curiosa.rollout.generate import GenerateConfig, ModelConfig, resolve_model_path
+from curiosa.rollout.backends import ModelConfig
 from curiosa.rollout.types import Backend, SamplingConfig
-from curiosa.training.trainer import TrainConfig
+from curiosa.training.dpo import DPOConfig
+from curiosa.training.offline import OfflineConfig
+from curiosa.training.sft import SFTConfig
 
 
-def _sft() -> TrainConfig:
-    return TrainConfig(learning_rate=1e-6, batch_size=32, save_every=0)
+def _sft() -> SFTConfig:
+    return SFTConfig(learning_rate=1e-6, batch_size=32, save_every=0)
 
 
 @dataclass
@@ -56,9 +60,9 @@ class PaprikaConfig:
     """Sampling of the training trajectories (paper: temperature 1.5, min-p 0.3)."""
     selection: DataConfig = field(default_factory=DataConfig)
     """How the SFT set and the preference pairs are selected."""
-    sft: TrainConfig = field(default_factory=_sft)
+    sft: SFTConfig = field(default_factory=_sft)
     """SFT stage (its output_dir is set to <run>/sft)."""
-    rpo: TrainConfig = field(default_factory=paper_rpo)
+    rpo: DPOConfig = field(default_factory=paper_rpo)
     """RPO stage, starting from the SFT model, which is also its reference (output_dir <run>/rpo)."""
     skip_sft: bool = False
     """Go straight to RPO from the base model."""
@@ -116,8 +120,7 @@ class Paprika:
 
     # ------------------------------------------------------------------ stages
     def base_model(self) -> str:
-        model = self.config.model
-        return model.path if model.backend == "openai" else resolve_model_path(model.path)
+        return base_model_path(self.config.model)
 
     def rollouts(self) -> Path:
         cfg = self.config
@@ -125,7 +128,7 @@ class Paprika:
         by_samples: dict[int, list[str]] = {}
         for g in self.train_groups:
             by_samples.setdefault(cfg.samples_per_group.get(g, cfg.samples), []).append(g)
-        from curiosa.rollout.generate import generate
+        from curiosa.pipelines.generate import generate
 
         model = replace(cfg.model, path=self.base_model())
         for samples, games in sorted(by_samples.items()):
@@ -134,8 +137,8 @@ class Paprika:
                                     output=str(out), seed=cfg.seed), backend=self.teacher)
         return out
 
-    def _train(self, kind: str, start: str, data: Path, train: TrainConfig) -> str:
-        from curiosa.training.run import TrainJob, run_training
+    def _train(self, kind: str, start: str, data: Path, train: OfflineConfig) -> str:
+        from curiosa.pipelines.train import TrainJob, run_training
 
         settings = replace(train, output_dir=str(self.dir / kind), seed=self.config.seed)
         wanted = self.config.selection.groups

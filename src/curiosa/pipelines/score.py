@@ -1,4 +1,4 @@
-"""SCoRe end to end (DESIGN.md section 3) in one run directory, every stage resumable.
+"""SCoRe end to end (docs/score.md) in one run directory, every stage resumable.
 
 Stages and their outputs (a rerun skips what is done and resumes the rest):
 
@@ -26,13 +26,15 @@ from typing import Any, Sequence
 
 from curiosa.envs.task import Task
 from curiosa.files import write_json
-from curiosa.pipelines.common import logger, save_timings, timed
+from curiosa.pipelines.common import base_model_path, logger, save_timings, timed
+from curiosa.pipelines.generate import GenerateConfig
+from curiosa.pipelines.rl import RLConfig
 from curiosa.rollout.engine import EngineConfig
-from curiosa.rollout.generate import GenerateConfig, ModelConfig, resolve_model_path
+from curiosa.rollout.backends import ModelConfig
 from curiosa.rollout.trajectory import Trajectory
 from curiosa.rollout.types import Backend, SamplingConfig
-from curiosa.training.score import Phase, RLConfig
-from curiosa.training.trainer import TrainConfig
+from curiosa.training.rl import Phase
+from curiosa.training.sft import SFTConfig
 
 BASELINES = ("star", "pair_sft", "single_turn_rl", "stage2_only", "alpha0")
 """The paper's baselines, in report order (SCoRe itself is always run)."""
@@ -46,8 +48,8 @@ def _greedy() -> SamplingConfig:
     return SamplingConfig(temperature=0.0, max_new_tokens=256)
 
 
-def _sft() -> TrainConfig:
-    return TrainConfig(learning_rate=1e-5, batch_size=32, epochs=2, save_every=0)
+def _sft() -> SFTConfig:
+    return SFTConfig(learning_rate=1e-5, batch_size=32, epochs=2, save_every=0)
 
 
 def _engine() -> EngineConfig:
@@ -112,7 +114,7 @@ class ScoreConfig:
     """Episodes per problem sampled for the SFT baselines (at rl.sampling)."""
     pairs_per_problem: int = 1
     """Pair-SFT: synthetic repairs per problem (each a different wrong attempt when there are several)."""
-    sft: TrainConfig = field(default_factory=_sft)
+    sft: SFTConfig = field(default_factory=_sft)
     """SFT of the STaR and Pair-SFT baselines (output_dir is set per method)."""
     eval_sampling: SamplingConfig = field(default_factory=_greedy)
     """Sampling in evaluation (paper: greedy)."""
@@ -238,12 +240,12 @@ class Score:
 
     # ------------------------------------------------------------------ stages
     def base_model(self) -> str:
-        return resolve_model_path(self.config.model.path)
+        return base_model_path(self.config.model)
 
     def _play(self, model_path: str, tasks: Sequence[Task], samples: int, sampling: SamplingConfig,
               output: Path, backend: Backend | None = None) -> list[Trajectory]:
         from curiosa.rollout.engine import make_jobs
-        from curiosa.rollout.generate import generate
+        from curiosa.pipelines.generate import generate
         from curiosa.rollout.store import load_trajectories
 
         cfg = self.config
@@ -261,7 +263,7 @@ class Score:
 
     def _sft(self, method: str, base: str, rows: list[Trajectory]) -> str:
         from curiosa.data.sets import save_jsonl
-        from curiosa.training.run import TrainJob, run_training
+        from curiosa.pipelines.train import TrainJob, run_training
 
         out = self.dir / method
         if not (out / "model" / "DONE").is_file():
@@ -287,7 +289,7 @@ class Score:
         return [Phase("stage1", cfg.stage1_steps), Phase("stage2", cfg.stage2_steps)] * cfg.rounds
 
     def _rl(self, method: str, start: str, base: str, phases: list[Phase], **overrides: Any) -> str:
-        from curiosa.training.score import run_rl
+        from curiosa.pipelines.rl import run_rl
 
         settings = replace(self.config.rl, output_dir=str(self.dir / "rl" / method), phases=phases,
                            seed=self.config.seed, **overrides)

@@ -37,7 +37,4 @@ def scripted(game: str, kind: str = "expert", seed: int = 0, **kwargs: Any) -> S
     return cls(kind=kind, seed=seed, **kwargs)
 
 
-# Importing the math policies registers the "self_correction_math" bootstrap data source.
-from curiosa.policies import math_synthetic as _math_synthetic  # noqa: E402,F401
-
 __all__ = ["KINDS", "EpisodeResult", "ScriptedPolicy", "View", "evaluate_policy", "games", "run_episode", "scripted"]

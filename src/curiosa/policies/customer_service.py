@@ -1,7 +1,7 @@
 """Scripted customer-service agents.
 
 All three read the product and the complaint from the instruction and the customer's replies from the
-observations, and use the public fault manual (``customer_service_scenarios``), never the task.
+observations, and use the public fault manual (``curiosa.envs.customer_service.manual``), never the task.
 
 expert: keeps the manual's faults for the complaint that fit every answer so far (and drops fixes
 that failed or that the customer already tried), asks the question whose expected answer splits the
@@ -16,10 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from curiosa.envs.customer_service import (
-    ASKED_YES, candidates, complaint_of, consistent, manual_class, matched_faults, parse_customer, parse_instruction,
-    product_topics, read_move,
+    ASKED_YES, VAGUE, Fault, Product, candidates, complaint_of, consistent, manual_class, matched_faults,
+    parse_customer, parse_instruction, product_topics, read_move,
 )
-from curiosa.envs.customer_service_scenarios import VAGUE, Fault, Product
 from curiosa.policies.base import ScriptedPolicy, View, choice
 
 GENERIC_QUESTIONS = ("symptom", "tried", "when")

@@ -34,7 +34,6 @@ import numpy as np
 from curiosa.envs.math_answers import AnswerError, format_number, parse_answer
 from curiosa.envs.math_synthetic import Work, family_of, level_of, problem_of, solve, target_variable
 from curiosa.envs.text import format_reply
-from curiosa.models.bootstrap import register_source
 from curiosa.policies.base import Message, ScriptedPolicy, View
 
 GAME = "math_synthetic"
@@ -195,10 +194,10 @@ def _pick(rng: np.random.Generator, options: Sequence[str]) -> str:
     return options[int(rng.integers(len(options)))]
 
 
-# --------------------------------------------------------------------------------------------- bootstrap source
+# --------------------------------------------------------------------------------------------- data source
 @dataclass
 class SelfCorrectionSource:
-    """Two-attempt math transcripts for the bootstrap mixture, played on the train split.
+    """Two-attempt math transcripts for the warm start's imitation mixture, played on the train split.
 
     Each episode is played by a policy of a kind drawn from ``kinds`` (default: the student only),
     with the student's rates given here.
@@ -232,8 +231,7 @@ class SelfCorrectionSource:
 
 
 def self_correction_math(seed: int, n: int) -> Iterator[list[dict[str, str]]]:
-    """The ``self_correction_math`` bootstrap source: the student's two-attempt transcripts (default rates)."""
+    """The ``self_correction_math`` data source of the warm start: the student's two-attempt transcripts
+    (default rates)."""
     return SelfCorrectionSource()(seed, n)
 
-
-register_source("self_correction_math", self_correction_math, replace=True)

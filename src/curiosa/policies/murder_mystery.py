@@ -20,10 +20,9 @@ from __future__ import annotations
 from collections import Counter
 
 from curiosa.envs.murder_mystery import (
-    CAUSES, IMPLICATING, PublicCase, claim_check, parse_instruction, read_action, read_evidence, read_statement,
-    read_testimony,
+    CAUSES, IMPLICATING, WEAPON_KIND, PublicCase, claim_check, parse_instruction, read_action, read_evidence,
+    read_statement, read_testimony,
 )
-from curiosa.envs.murder_mystery_cases import WEAPON_KIND
 from curiosa.policies.base import ScriptedPolicy, View, choice
 
 

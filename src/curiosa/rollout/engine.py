@@ -71,7 +71,7 @@ class _Episode:
 
 
 class RolloutEngine:
-    """Plays episodes with a backend and returns trajectories (DESIGN.md section 4)."""
+    """Plays episodes with a backend and returns trajectories."""
 
     def __init__(
         self,

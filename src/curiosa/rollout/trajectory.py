@@ -1,4 +1,4 @@
-"""The trajectory record (DESIGN.md section 4): one JSON object per line."""
+"""The trajectory record (docs/architecture.md): one JSON object per line."""
 
 from __future__ import annotations
 

@@ -13,7 +13,9 @@ import threading
 import warnings
 from dataclasses import dataclass
 
-from curiosa.sandbox import bubblewrap, execution, identity
+import curiosa.sandbox.bubblewrap as bubblewrap
+import curiosa.sandbox.execution as execution
+import curiosa.sandbox.identity as identity
 from curiosa.sandbox.config import KINDS, SandboxConfig
 from curiosa.sandbox.result import SandboxError, SandboxKind
 

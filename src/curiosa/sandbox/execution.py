@@ -19,7 +19,9 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from curiosa.sandbox import _child, identity, interpreter
+import curiosa.sandbox._child as _child
+import curiosa.sandbox.identity as identity
+import curiosa.sandbox.interpreter as interpreter
 from curiosa.sandbox.bubblewrap import SANDBOX_DIR, bwrap_command
 from curiosa.sandbox.config import SandboxConfig
 from curiosa.sandbox.result import SandboxError, SandboxKind, SandboxResult

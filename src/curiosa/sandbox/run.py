@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import PurePosixPath
 
-from curiosa.sandbox import backend, execution
+import curiosa.sandbox.backend as backend
+import curiosa.sandbox.execution as execution
 from curiosa.sandbox.config import SandboxConfig
 from curiosa.sandbox.result import SandboxResult
 

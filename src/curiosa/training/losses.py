@@ -1,4 +1,4 @@
-"""The losses of DESIGN.md section 1, on per-sequence sums of agent-token log-probabilities.
+"""PAPRIKA's losses (docs/training.md), on per-sequence sums of agent-token log-probabilities.
 
 Every loss is written as a sum over the examples of one optimizer step divided by that step's
 totals (tokens for NLL terms, pairs for the DPO term), so that splitting a step into micro-batches,

@@ -1,4 +1,4 @@
-"""The pieces of SCoRe's policy gradient (DESIGN.md section 3) as plain tensor functions.
+"""The pieces of SCoRe's policy gradient (docs/score.md) as plain tensor functions.
 
 Each attempt of an episode is credited only with its own (shaped) reward; the baseline of a sample is
 the mean reward of the other samples of the same problem (REINFORCE leave-one-out, RLOO).

@@ -7,9 +7,13 @@ optional dependencies (vLLM needs a GPU; the OpenAI backend needs a server).
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from typing import Any
 
 from curiosa.rollout.types import Backend
+
+DEFAULT_MODEL = "default"
+"""The name of the embedded default model in a ModelConfig (a pipeline resolves it to a directory)."""
 
 BACKENDS: dict[str, str] = {
     "openai": "curiosa.rollout.backends.openai_backend:OpenAIBackend",
@@ -31,4 +35,49 @@ def make_backend(kind: str, **kwargs: Any) -> Backend:
     return backend_class(**kwargs)
 
 
-__all__ = ["BACKENDS", "make_backend"]
+@dataclass
+class ModelConfig:
+    """Which model plays, and through which backend."""
+
+    path: str = DEFAULT_MODEL
+    """Hugging Face model directory or hub name; 'default' is the embedded tiny model (built if absent).
+    With backend 'openai', the model name at the endpoint."""
+    backend: str = "transformers"
+    """transformers (CPU or GPU), vllm (GPU), or openai (any OpenAI-compatible endpoint)."""
+    base_url: str | None = None
+    """Backend 'openai': the endpoint's base URL, e.g. http://127.0.0.1:8000/v1."""
+    api_key_env: str = "OPENAI_API_KEY"
+    """Backend 'openai': environment variable holding the API key."""
+    dtype: str = "auto"
+    """Weights' dtype: auto (bf16 on GPUs that support it, else float32), float32, bfloat16, float16."""
+    threads: int | None = None
+    """CPU threads for torch (default: torch's choice)."""
+
+
+def build_backend(model: ModelConfig) -> Backend:
+    """The backend named by ``model.backend`` with its model loaded."""
+    if model.backend == "openai":
+        if not model.base_url:
+            raise ValueError("backend 'openai' needs model.base_url")
+        return make_backend("openai", endpoint={"base_url": model.base_url, "model": model.path,
+                                                 "api_key_env": model.api_key_env})
+    path = model.path
+    if path == DEFAULT_MODEL:
+        raise ValueError("model.path 'default' names the embedded default model, which a pipeline prepares: "
+                         "resolve it first (curiosa.pipelines.bootstrap.resolve_model_path), or pass a directory")
+    if model.backend == "vllm":
+        return make_backend("vllm", model=path, dtype=model.dtype)
+    if model.backend != "transformers":
+        raise ValueError(f"unknown backend {model.backend!r}: expected transformers, vllm or openai")
+    import torch
+
+    from curiosa.models.loading import load_model, load_tokenizer
+
+    if model.threads:
+        torch.set_num_threads(model.threads)
+    tokenizer = load_tokenizer(path)
+    return make_backend("transformers", model=load_model(path, dtype=model.dtype, tokenizer=tokenizer),
+                        tokenizer=tokenizer, name=path)
+
+
+__all__ = ["BACKENDS", "DEFAULT_MODEL", "ModelConfig", "build_backend", "make_backend"]

@@ -1,0 +1,122 @@
+"""``curiosa train sft|dpo|rpo``: from trajectory files to a trained model directory."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Literal
+
+from curiosa.data.encode import Encoder
+from curiosa.data.examples import Example, pair_examples, sft_examples
+from curiosa.data.sets import DataConfig, build_preference_pairs, build_sft_set, load_pairs, save_jsonl
+from curiosa.rollout.store import load_trajectories
+from curiosa.training.base import make_accelerator
+from curiosa.training.dpo import DPOConfig, DPOTrainer
+from curiosa.training.offline import OfflineConfig
+from curiosa.training.sft import SFTConfig, SFTTrainer
+
+Kind = Literal["sft", "dpo", "rpo"]
+
+
+@dataclass
+class TrainJob:
+    """A training run: starting model, data, selection rules and optimisation."""
+
+    model: str = "default"
+    """Starting model directory ('default': the embedded default model). It is also the DPO/RPO reference."""
+    data: list[str] = field(default_factory=list)
+    """Trajectory JSON-lines files (SFT rows and pairs are selected from them), or for dpo/rpo a
+    pairs file written by an earlier run (pairs.jsonl)."""
+    selection: DataConfig = field(default_factory=DataConfig)
+    """How SFT rows and preference pairs are selected."""
+    train: DPOConfig = field(default_factory=DPOConfig)
+    """Optimisation settings (beta and alpha matter to dpo and rpo only; dpo trains with alpha 0)."""
+    dtype: str = "auto"
+    """Weights' dtype while training: auto (bf16 on capable GPUs, else float32), float32, bfloat16."""
+
+
+def _is_pairs_file(path: Path) -> bool:
+    with open(path, encoding="utf-8") as fh:
+        first = fh.readline()
+    try:
+        return isinstance(json.loads(first), dict) and "chosen" in json.loads(first)
+    except json.JSONDecodeError:
+        return False
+
+
+def _check_data(job: TrainJob) -> None:
+    if not job.data:
+        raise ValueError("no data: set data=[path/to/trajectories.jsonl, ...]")
+    for p in job.data:
+        if not Path(p).is_file():
+            raise FileNotFoundError(f"data file {p} does not exist")
+
+
+def prepare_examples(kind: Kind, job: TrainJob, tokenizer: Any, write: bool = True) -> tuple[list[Example], dict[str, Any]]:
+    """Select and encode the training examples; writes the selected set next to the outputs."""
+    _check_data(job)
+    paths = [Path(p) for p in job.data]
+    encoder = Encoder.for_tokenizer(tokenizer)
+    out = Path(job.train.output_dir)
+    if kind != "sft" and all(_is_pairs_file(p) for p in paths):
+        pairs = [pair for p in paths for pair in load_pairs(p)]
+        return pair_examples(pairs, encoder), {"pairs": len(pairs)}
+    trajectories = [t for p in paths for t in load_trajectories(p)]
+    lengths = None
+    if job.selection.max_tokens is not None:
+        lengths = {t.id: len(encoder.encode(t).input_ids) for t in trajectories}
+    if kind == "sft":
+        rows, stats = build_sft_set(trajectories, job.selection, lengths)
+        if write:
+            save_jsonl(rows, out / "sft_set.jsonl")
+        return sft_examples(rows, encoder), vars(stats)
+    pairs, stats = build_preference_pairs(trajectories, job.selection, lengths)
+    if write:
+        save_jsonl(pairs, out / "pairs.jsonl")
+    return pair_examples(pairs, encoder), vars(stats)
+
+
+def settings_for(kind: Kind, settings: OfflineConfig) -> SFTConfig | DPOConfig:
+    """The trainer config of ``kind`` from shared settings (SFT ignores beta and alpha; DPO has alpha 0)."""
+    if kind not in ("sft", "dpo", "rpo"):
+        raise ValueError(f"kind must be sft, dpo or rpo, got {kind!r}")
+    names = {f.name for f in fields(SFTConfig if kind == "sft" else DPOConfig)}
+    values = {k: v for k, v in vars(settings).items() if k in names}
+    if kind == "sft":
+        return SFTConfig(**values)
+    config = DPOConfig(**values)
+    if kind == "dpo":
+        config.alpha = 0.0
+    elif config.alpha <= 0:
+        raise ValueError("rpo needs alpha > 0 (the weight of the chosen trajectory's NLL); use dpo for alpha 0")
+    return config
+
+
+def run_training(kind: Kind, job: TrainJob) -> Path:
+    """Train and return the final model directory (skipped when it already exists)."""
+    from curiosa.config import save_config
+    from curiosa.models.loading import load_model, load_tokenizer
+    from curiosa.pipelines.bootstrap import resolve_model_path
+
+    settings = settings_for(kind, job.train)
+    final = Path(settings.output_dir) / "model"
+    if (final / "DONE").is_file():
+        return final
+    _check_data(job)
+    path = resolve_model_path(job.model)
+    accelerator = make_accelerator(settings)
+    tokenizer = load_tokenizer(path)
+    examples, stats = prepare_examples(kind, job, tokenizer, write=accelerator.is_main_process)
+    if not examples:
+        raise ValueError(f"no {kind} examples could be selected from {', '.join(job.data)}: {stats}")
+    model = load_model(path, dtype=job.dtype, lora=settings.lora, tokenizer=tokenizer, device="cpu")
+    if kind == "sft":
+        trainer: SFTTrainer | DPOTrainer = SFTTrainer(settings, model, examples, tokenizer=tokenizer,  # type: ignore[arg-type]
+                                                      accelerator=accelerator)
+    else:
+        trainer = DPOTrainer(settings, model, examples, tokenizer=tokenizer, accelerator=accelerator)  # type: ignore[arg-type]
+    if accelerator.is_main_process:
+        save_config(job, Path(settings.output_dir) / "config.yaml")
+        (Path(settings.output_dir) / "data_stats.json").write_text(json.dumps(stats, indent=2))
+    return trainer.train()

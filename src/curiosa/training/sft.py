@@ -1,0 +1,62 @@
+"""Multi-turn SFT: token-mean negative log-likelihood over every agent token of each conversation
+(environment, user and system tokens are context only, unless given a weight)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import torch
+
+from curiosa.training.losses import sft_loss_sum
+from curiosa.training.offline import OfflineConfig, OfflineTrainer
+from curiosa.training.packing import sequence_logps, token_logps
+
+AGENT, ENVIRONMENT = 1, 2
+"""Tags of the trained tokens when environment tokens carry a weight."""
+
+
+@dataclass
+class SFTConfig(OfflineConfig):
+    """SFT settings (paper, 8B model, full fine-tuning: lr 1e-6, batch 32, 1 epoch)."""
+
+    env_loss_weight: float = 0.0
+    """Weight of the environment's tokens (instructions, observations) in the loss relative to the agent's
+    (0: imitation of the agent's replies only, the paper's setting)."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.env_loss_weight < 0:
+            raise ValueError(f"env_loss_weight must not be negative, got {self.env_loss_weight}")
+
+
+def _tags(mask: Sequence[int]) -> list[int]:
+    """Agent tokens tagged AGENT, every other predicted token ENVIRONMENT (the first token is never predicted)."""
+    return [0] + [AGENT if m else ENVIRONMENT for m in mask[1:]]
+
+
+class SFTTrainer(OfflineTrainer):
+    name = "sft"
+
+    def step_totals(self, indices: Sequence[int]) -> dict[str, float]:
+        totals = super().step_totals(indices)
+        w = self.config.env_loss_weight
+        if w > 0:
+            env = sum(len(self.examples[i].mask) - 1 - sum(self.examples[i].mask[1:]) for i in indices)
+            totals["weighted"] = totals["tokens"] + w * env
+        return totals
+
+    def loss(self, group: Sequence[int], totals: dict[str, float]) -> tuple[torch.Tensor, dict[str, float]]:
+        w = self.config.env_loss_weight
+        if w <= 0:
+            seqs = [(self.examples[i].ids, self.examples[i].mask) for i in group]
+            sums, _ = sequence_logps(self.model, self.pack(seqs))
+            loss = sft_loss_sum(sums) / max(1.0, totals["tokens"])
+            return loss, {"loss": loss.item(), "nll": loss.item()}
+        packed = self.pack([(self.examples[i].ids, _tags(self.examples[i].mask)) for i in group])
+        logps = token_logps(self.model, packed)
+        agent = packed.target_tag == AGENT
+        weights = torch.where(agent, 1.0, w).to(logps.dtype)
+        loss = -(weights * logps).sum() / max(1.0, totals["weighted"])
+        nll = -float(logps.detach()[agent].sum()) / max(1.0, totals["tokens"])
+        return loss, {"loss": loss.item(), "nll": nll}

@@ -1,0 +1,195 @@
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+transformers = pytest.importorskip("transformers")
+
+import curiosa.pipelines.bootstrap as bs  # noqa: E402
+import curiosa.pipelines.mixture as mx  # noqa: E402
+from curiosa.config import ConfigError, load_config  # noqa: E402
+from curiosa.data.conversations import check_conversation, encode_conversations  # noqa: E402
+from curiosa.models.chat import ChatTokenizer  # noqa: E402
+from curiosa.models.tiny import TinyModelConfig, train_tokenizer  # noqa: E402
+from curiosa.training.offline import token_batches  # noqa: E402
+from curiosa.training.sft import SFTConfig  # noqa: E402
+
+MICRO_MODEL = TinyModelConfig(vocab_size=400, hidden_size=32, intermediate_size=64, num_layers=1, num_heads=2,
+                              num_kv_heads=1, max_position_embeddings=2048)
+
+
+def micro_config(tmp_path: Path, **kwargs) -> bs.BootstrapConfig:
+    base = dict(output_dir=str(tmp_path / "model"), games=["wordle", "mastermind"], episodes_per_game=3,
+                min_episodes=2, model=MICRO_MODEL, max_length=1024, train=SFTConfig(batch_tokens=2048, max_steps=2),
+                workers=1, progress=False, val_fraction=0.2)
+    base.update(kwargs)
+    return bs.BootstrapConfig(**base)
+
+
+@pytest.fixture(scope="module")
+def micro_model(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("bootstrap")
+    return bs.bootstrap(micro_config(tmp)), tmp
+
+
+def test_micro_bootstrap_saves_a_loadable_hf_directory_with_chat_template(micro_model):
+    path, _ = micro_model
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    assert bs.is_complete(path)
+    assert (path / "model.safetensors").is_file()
+    tok = AutoTokenizer.from_pretrained(path)
+    model = AutoModelForCausalLM.from_pretrained(path)
+    assert tok.chat_template
+    chat = ChatTokenizer(tok)
+    assert tok.decode([chat.stop_token_id]) == "<|im_end|>"
+    ids = chat.start([{"role": "user", "content": "Let's play Wordle."}])
+    out = model.generate(torch.tensor([ids]), max_new_tokens=3, do_sample=False, pad_token_id=tok.pad_token_id)
+    assert out.shape[1] > len(ids)
+    log = json.loads((path / bs.LOG_FILE).read_text())
+    assert len(log["steps"]) == 2 and log["sources"].keys() == {"wordle", "mastermind"}
+    assert all(np.isfinite(s["loss"]) for s in log["steps"]) and np.isfinite(log["val_loss"])
+    assert not (path / "training").exists()  # the trainer's work directory is removed
+    # the saved recipe loads back as the same config
+    loaded = load_config(bs.BootstrapConfig, path / bs.CONFIG_FILE)
+    assert loaded.model == MICRO_MODEL and loaded.games == ["wordle", "mastermind"]
+
+
+def test_tokenizer_splits_digits_and_round_trips_text():
+    texts = ["Guess 1234: 2 black, 1 white. Fire at B10. 150 / 12 = 25/2"] * 20
+    split = train_tokenizer(texts, vocab_size=400, split_digits=True)
+    merged = train_tokenizer(texts, vocab_size=400)
+    text = "Answer: 1234\nFire at B10, x = -72 / 6"
+    pieces = [split.decode([i]) for i in split.encode(text, add_special_tokens=False)]
+    digits = [p for p in pieces if any(c.isdigit() for c in p)]
+    assert digits and all(len(p.strip()) == 1 for p in digits)
+    assert "".join(pieces) == text and split.decode(split.encode(text, add_special_tokens=False)) == text
+    assert any(len(merged.decode([i]).strip()) > 1 and merged.decode([i]).strip().isdigit()
+               for i in merged.encode(text, add_special_tokens=False))
+
+
+def test_ensure_default_model_rebuilds_a_directory_without_marker(micro_model, tmp_path, monkeypatch):
+    path, _ = micro_model
+    monkeypatch.setenv("CURIOSA_HOME", str(tmp_path / "home"))
+    assert bs.default_model_dir() == tmp_path / "home" / "models" / "tiny-default"
+    calls = []
+    monkeypatch.setattr(bs, "bootstrap", lambda config, sources=None: calls.append(config.output_dir) or Path(config.output_dir))
+    # finished model: used as is
+    assert bs.ensure_default_model(replace(micro_config(tmp_path), output_dir=str(path))) == path
+    assert calls == []
+    # a killed bootstrap left files but no marker: rebuilt
+    half = tmp_path / "half"
+    half.mkdir()
+    (half / "config.json").write_text("{}")
+    bs.ensure_default_model(replace(micro_config(tmp_path), output_dir=str(half)))
+    assert calls == [str(half)]
+    # default location
+    bs.ensure_default_model()
+    assert calls[-1] == str(bs.default_model_dir())
+
+
+def test_bootstrap_removes_a_stale_marker_before_starting(tmp_path, monkeypatch):
+    out = tmp_path / "model"
+    out.mkdir()
+    (out / bs.MARKER).write_text("{}")
+    monkeypatch.setattr(bs, "generate_conversations", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
+    with pytest.raises(KeyboardInterrupt):
+        bs.bootstrap(micro_config(tmp_path))
+    assert not bs.is_complete(out)
+
+
+def arithmetic(seed, n):
+    """A data source of the caller's own (module level, so worker processes can run it)."""
+    rng = np.random.default_rng(seed)
+    for _ in range(n):
+        a, b = (int(x) for x in rng.integers(0, 50, size=2))
+        yield [{"role": "user", "content": f"What is {a} + {b}?"},
+               {"role": "assistant", "content": f"Thought: add them.\nAnswer: {a + b}"},
+               {"role": "user", "content": "Correct."}]
+
+
+def test_a_source_passed_in_joins_the_mixture(tmp_path):
+    config = micro_config(tmp_path, games=["wordle"], extra_sources={"test_arithmetic": 1.0},
+                          balance="episodes", episodes_per_game=4, min_episodes=0)
+    sources = {"test_arithmetic": arithmetic}
+    data = mx.generate_conversations(config, sources)
+    assert set(data) == {"wordle", "test_arithmetic"} and len(data["test_arithmetic"]) == 4
+    # trailing environment messages are cut: every conversation ends with the agent's reply
+    assert all(c[-1]["role"] == "assistant" for convs in data.values() for c in convs)
+    again = mx.generate_conversations(replace(config, workers=2), sources)
+    assert again == data  # deterministic whatever the number of workers
+    with pytest.raises(ValueError, match="unknown data source"):
+        mx.mixture(config)  # not passed in, not a built-in extra source
+
+
+def test_sources_are_balanced_by_text_so_short_games_get_more_episodes(tmp_path):
+    config = micro_config(tmp_path, games=["cellular_automata", "battleship"], episodes_per_game=12, min_episodes=4)
+    data = mx.generate_conversations(config)
+    assert len(data["cellular_automata"]) > len(data["battleship"]) >= 4
+    chars = {k: sum(mx._chars(c) for c in v) for k, v in data.items()}
+    assert 0.4 < chars["cellular_automata"] / chars["battleship"] < 2.5
+
+
+def test_only_agent_tokens_are_trained():
+    conversation = [
+        {"role": "user", "content": "Guess a code."},
+        {"role": "assistant", "content": "Thought: start.\nAnswer: 0123"},
+        {"role": "user", "content": "0123: 1 exact, 0 partial"},
+        {"role": "assistant", "content": "Thought: next.\nAnswer: 4567"},
+    ]
+    tok = train_tokenizer([m["content"] for m in conversation] * 5, vocab_size=300)
+    examples, stats = encode_conversations(tok, {"toy": [conversation]}, max_length=512)
+    (ex,) = examples
+    assert sum(ex.mask) > 0 and stats["toy"]["kept"] == 1 and ex.id == "toy/0"
+    trained = [t for t, m in zip(ex.ids, ex.mask) if m]
+    chat = ChatTokenizer(tok)
+    assert trained.count(chat.stop_token_id) == 2  # each reply's end-of-turn token is trained
+    text = tok.decode(trained)
+    assert "Answer: 0123" in text and "exact" not in text and "Guess" not in text
+
+
+def test_trimming_drops_whole_trailing_turns():
+    conversation = [{"role": "user", "content": "Start the game please."}]
+    for i in range(6):
+        conversation += [{"role": "assistant", "content": f"Thought: move {i}.\nAnswer: {i}{i}{i}{i}"},
+                         {"role": "user", "content": f"Feedback number {i} is here."}]
+    conversation = check_conversation(conversation)
+    tok = train_tokenizer([m["content"] for m in conversation] * 3, vocab_size=300)
+    chat = ChatTokenizer(tok)
+    full = chat.encode(conversation)
+    limit = len(full.input_ids) - 5
+    (ex,), stats = encode_conversations(tok, {"toy": [conversation]}, max_length=limit)
+    assert stats["toy"]["trimmed"] == 1 and len(ex.ids) <= limit
+    # the trimmed example is exactly the encoding of a shorter conversation ending with a reply
+    shorter = chat.encode(conversation[:-2])
+    assert ex.ids == shorter.input_ids and ex.mask == shorter.agent_mask
+    assert ex.ids[-1] == chat.stop_token_id
+    # not even the first turn fits: dropped
+    examples, stats = encode_conversations(tok, {"toy": [conversation]}, max_length=8)
+    assert examples == [] and stats["toy"]["dropped"] == 1
+
+
+def test_batches_cover_everything_within_the_token_budget():
+    rng = np.random.default_rng(0)
+    lengths = [int(x) for x in rng.integers(10, 500, size=200)] + [3000]
+    batches = token_batches(lengths, 1024, rng)
+    assert sorted(i for b in batches for i in b) == list(range(201))
+    assert all(sum(lengths[i] for i in b) <= 1024 for b in batches if len(b) > 1)
+    assert [200] in batches  # too long for the budget: a batch of its own
+    assert sum(lengths) / (1024 * len(batches)) > 0.75  # batches are well filled
+
+
+def test_config_validation_and_yaml_round_trip(tmp_path):
+    with pytest.raises(ValueError, match="policy kind"):
+        bs.BootstrapConfig(policy_mix={"genius": 1.0})
+    with pytest.raises(ConfigError):
+        load_config(bs.BootstrapConfig, None, ["balance=bytes"])
+    config = load_config(bs.BootstrapConfig, None, ["model.hidden_size=64", "policy_mix={expert: 1.0}",
+                                                    "train.learning_rate=0.01"])
+    assert config.model.hidden_size == 64 and config.policy_mix == {"expert": 1.0}
+    assert config.train.learning_rate == 0.01 and config.train.batch_tokens == 4096  # the recipe's other settings stay
+    with pytest.raises(ValueError, match="no scripted policies"):
+        mx.mixture(bs.BootstrapConfig(games=["no_such_game"]))
