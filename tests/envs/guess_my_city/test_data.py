@@ -11,7 +11,7 @@ from curiosa.envs.guess_my_city.pool import city_pool
 from curiosa.envs.guess_my_city.tokens import ascii_fold, phrase
 
 FILES = {"languages", "timezones", "continents", "regions", "region_phrases", "countries", "subdivisions",
-         "currency_words", "language_synonyms", "transliterations", "number_words", "topic_words"}
+         "currency_words", "language_synonyms", "transliterations", "number_words", "topic_words", "out_of_scope"}
 LOWER_PHRASE = re.compile(r"[a-z]+( [a-z]+)*")
 """A name already folded: lower-case ASCII words separated by single spaces."""
 
@@ -172,3 +172,18 @@ def test_topic_words():
     data = raw("topic_words")
     assert isinstance(data, list) and data == sorted(set(data))
     assert all(re.fullmatch(r"[a-z]+", w) for w in data)
+
+
+def test_out_of_scope():
+    data = raw("out_of_scope")
+    assert set(data) == {"description", "topics"} and data["topics"]
+    for key, row in data["topics"].items():
+        assert re.fullmatch(r"[a-z_]+", key) and set(row) == {"label", "keywords"}, key
+        assert isinstance(row["label"], str) and row["label"] and row["label"] == row["label"].strip()
+        keywords = row["keywords"]
+        assert keywords and len(set(keywords)) == len(keywords), key
+        for word in keywords:
+            assert re.fullmatch(r"[a-z()?| ]+", word) and word == word.strip(), (key, word)
+            re.compile(word)
+    compiled = tables.out_of_scope()
+    assert [s.key for s in compiled] == list(data["topics"])

@@ -19,12 +19,24 @@ def test_task_sizes_split_and_determinism():
     json.dumps([t.params for t in train + test])  # JSON-serialisable hidden state
 
 
-def test_unknown_question_uses_a_turn_with_one_fixed_reply(env_for):
+def test_questions_it_cannot_answer_get_honest_replies_and_use_a_turn(env_for):
     env = env_for("Munich")
-    for turn, q in enumerate(["Is it known for beer?", "Do you like it?"], start=1):
+    moves = [("Is it known for beer?", "I'm not sure; I don't know its food.", "question", "unsure"),
+             ("Do you like it?", gmc.UNSURE_REPLY, "question", "unsure"),
+             ("Tell me a joke.", gmc.UNKNOWN_REPLY, "unknown", None)]
+    for turn, (q, reply, kind, answer) in enumerate(moves, start=1):
         obs, reward, terminated, truncated, info = env.step(f"Answer: {q}")
-        assert obs == gmc.UNKNOWN_REPLY and info["feedback"]["kind"] == "unknown" and info["turn"] == turn
-        assert not info["invalid_action"] and not terminated
+        assert obs == reply and info["feedback"]["kind"] == kind and info["feedback"]["answer"] == answer, q
+        assert info["turn"] == turn and not info["invalid_action"] and not terminated
+
+
+def test_distances_from_a_named_city(env_for, ask):
+    env = env_for("Munich")  # about 500 km from Berlin, 680 km from Paris
+    assert ask(env, "Is it near Paris?")[0].startswith("No, it is more than 300 km from that city (about 680 km)")
+    obs, fb, _, _ = ask(env, "Is it within 600 km of Berlin?")
+    assert obs.startswith("Yes, it is within 600 km") and fb["topic"] == "distance" and fb["answer"] == "yes"
+    obs, fb, _, _ = ask(env, "How far is it from Berlin?")
+    assert obs == "It is about 500 km from that city." and 480 <= fb["answer"] <= 520
 
 
 def test_instruction_reveal_and_ascii(env_for, ask):
@@ -54,7 +66,8 @@ def test_llm_hooks(env_for):
     assert env.llm_feedback("Is it Munich?", "yes") == {"kind": "guess", "topic": "guess", "answer": "yes"}
     assert env.llm_feedback("Is it Berlin?", "no") == {"kind": "guess", "topic": "guess", "answer": "no"}
     assert env.llm_feedback("Is it in Europe?", "no") == {"kind": "question", "topic": "continent", "answer": None}
-    assert env.llm_feedback("Is it famous?", "no")["kind"] == "unknown"
+    assert env.llm_feedback("Is it famous?", "no") == {"kind": "question", "topic": "unsure", "answer": None}
+    assert env.llm_feedback("Tell me a joke.", "no")["kind"] == "unknown"
 
 
 def test_llm_mode_retries_a_reply_that_names_the_city(facts_of):

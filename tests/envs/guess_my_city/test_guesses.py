@@ -30,7 +30,9 @@ def test_one_guess_at_a_time_and_word_like_names(env_for, ask):
     obs, fb, done, _ = ask(env, "Is it Munich or Berlin?")
     assert obs == gmc.ONE_GUESS_REPLY and not done
     nice = env_for("Nice")
-    assert ask(nice, "Is it a nice city?")[1]["kind"] == "unknown"  # an ordinary word, not a guess
+    assert ask(nice, "Is it a nice city?")[1]["kind"] != "guess"  # an ordinary word, not a guess
+    assert ask(env, "Is it an old city?")[1]["kind"] != "guess"  # 'Old City' and 'University City' exist
+    assert ask(env, "Is it a university city?")[1]["kind"] != "guess"
     assert ask(nice, "is it nice?")[2]
     ny = env_for("New York City")
     assert ask(ny, "Is it in New York?")[1]["topic"] == "country"  # the state

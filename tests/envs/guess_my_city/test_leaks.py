@@ -31,7 +31,7 @@ def test_no_reply_names_the_city_or_country_over_all_tasks():
 def test_final_check_replaces_a_leaking_reply(monkeypatch, env_for, ask):
     env = env_for("Munich")
     monkeypatch.setattr("curiosa.envs.guess_my_city.env.UNKNOWN_REPLY", "I only know it is in Germany.")
-    obs, fb, done, _ = ask(env, "Is it known for beer?")
+    obs, fb, done, _ = ask(env, "Tell me a joke.")
     assert obs == gmc.LEAK_REPLY and fb["reply"] == gmc.LEAK_REPLY and not done
 
 

@@ -47,7 +47,10 @@ def test_names_are_read_by_their_context():
     ("Is the population over 2.5 million?", Query("population", True, "gt", 2_500_000.0)),
     ("Is the country smaller than 1000 square miles?", Query("area", True, "lt", 2589.99)),
     ("Is it within 15 degrees of the equator?", Query("latitude", True, "within", 15.0)),
-    ("Is it known for beer?", None),
+    ("Is it known for beer?", Query("unsure", True, "", "its food")),
+    ("What is the weather like?", Query("unsure", False, "", "its weather or climate")),
+    ("Is it near Paris?", Query("distance", True, "within", ([48.85341, 2.3488], 300.0))),
+    ("Do you like it?", None),
 ])
 def test_parse_question(text, expected):
     assert parse_question(read(text)) == expected

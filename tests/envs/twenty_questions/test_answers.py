@@ -2,7 +2,7 @@
 
 import pytest
 
-from curiosa.envs.twenty_questions.answers import UNKNOWN_REPLY
+from curiosa.envs.twenty_questions.answers import OPEN_QUESTION_REPLY, UNKNOWN_REPLY, UNSURE_REPLY
 from curiosa.envs.twenty_questions.replies import parse_reply
 
 
@@ -56,8 +56,36 @@ def test_colour_question_versus_fruit_guess(feedback):
     assert fb["kind"] == "guess" and fb["answer"] == "no" and not done
 
 
-def test_unknown_questions_get_one_fixed_reply_and_use_a_turn(feedback):
-    for move in ("What colour is it?", "Tell me a story about pirates", "Is it bigger than a car?", "zzzz qqqq"):
+def test_unmapped_yes_no_questions_get_an_honest_short_reply(feedback):
+    for move in ("Does it like jazz?", "Would it win an election?"):
         obs, fb, done, info = feedback("animals", "giraffe", move)
-        assert fb == {"reply": UNKNOWN_REPLY, "kind": "unknown", "answer": None, "attribute": None}
-        assert obs.startswith(UNKNOWN_REPLY) and not done and info["turn"] == 1 and not info["invalid_action"]
+        assert fb == {"reply": UNSURE_REPLY, "kind": "question", "answer": "unsure", "attribute": None}, move
+        assert obs == "I'm not sure. 19 turns left." and parse_reply(obs) is None
+        assert not done and info["turn"] == 1 and not info["invalid_action"]
+
+
+def test_open_questions_and_unreadable_moves_get_fixed_replies_and_use_a_turn(feedback):
+    for move, reply in (("What colour is it?", OPEN_QUESTION_REPLY), ("Where does it live?", OPEN_QUESTION_REPLY),
+                        ("Tell me a story about pirates", UNKNOWN_REPLY), ("zzzz qqqq", UNKNOWN_REPLY)):
+        obs, fb, done, info = feedback("animals", "giraffe", move)
+        assert fb == {"reply": reply, "kind": "unknown", "answer": None, "attribute": None}, move
+        assert obs.startswith(reply) and not done and info["turn"] == 1 and not info["invalid_action"]
+
+
+@pytest.mark.parametrize("category, entity, move, answer", [
+    ("animals", "giraffe", "Is it bigger than a car?", "yes"),   # general properties, asked of every entity
+    ("animals", "mouse", "Is it bigger than a breadbox?", "no"),
+    ("board_games", "chess", "Is it alive?", "no"),
+    ("board_games", "chess", "Is it made of wood?", "yes"),
+    ("sports", "soccer", "Is it found indoors?", "no"),
+    ("landmarks", "eiffel_tower", "Is it made of metal?", "yes"),
+    ("professions", "firefighter", "Is it a person?", "yes"),
+    ("weather", "rainbow", "Is it colourful?", "yes"),
+    ("animals", "blue_whale", "Is it small?", "no"),
+    ("animals", "penguin", "Can it fly?", "no"),
+    ("household", "fork", "Is it quiet?", "yes"),             # a synonym that carries a negation
+    ("animals", "giraffe", "Is it a creature?", "yes"),       # another word for the category
+])
+def test_general_properties(feedback, category, entity, move, answer):
+    _, fb, _, _ = feedback(category, entity, move)
+    assert fb["kind"] == "question" and fb["answer"] == answer, (move, fb)

@@ -12,6 +12,7 @@ import pytest
 
 import curiosa.envs.twenty_questions as package
 from curiosa.envs.twenty_questions.catalogue import catalogue, name_keys
+from curiosa.envs.twenty_questions.questions import interpret
 
 DATA = Path(package.__file__).parent / "data"
 CATALOGUE = DATA / "catalogue"
@@ -38,6 +39,22 @@ def test_index_lists_every_category_file_once():
     assert INDEX["version"] == 1 and is_text_list(CATEGORY_IDS)
     files = {p.stem for p in CATALOGUE.glob("*.json")} - {"index", "attributes"}
     assert files == set(CATEGORY_IDS)
+
+
+def test_general_attributes_are_answered_in_every_category():
+    """Every general question (alive, size, colour, material...) gets Yes or No about every entity: from
+    the category's defaults and overrides, or, where the category has no such attribute, because the
+    question reads as another attribute or as the category itself ("Is it a tool?" among tools)."""
+    general = INDEX["general_attributes"]
+    assert is_text_list(general) and set(general) <= set(ATTRIBUTES)
+    for cat_id in CATEGORY_IDS:
+        defaults = load(CATALOGUE / f"{cat_id}.json")["defaults"]
+        for attr in general:
+            if attr in defaults:
+                continue
+            for question in ATTRIBUTES[attr]:
+                reading = interpret(question, cat_id)
+                assert reading.kind == "question" and not reading.negated, (cat_id, attr, question, reading)
 
 
 def test_attribute_questions():
@@ -110,7 +127,7 @@ def test_word_tables():
 
 def test_move_forms():
     moves = load(DATA / "moves.json")
-    for table in ("leading_replies", "leading_fillers", "trailing_fillers", "question_guess_openers"):
+    for table in ("leading_replies", "leading_fillers", "trailing_fillers", "question_guess_openers", "yes_no_openers"):
         assert is_text_list(moves[table]), table
         for alternative in moves[table]:
             re.compile(alternative)

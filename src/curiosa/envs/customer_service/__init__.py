@@ -8,7 +8,8 @@ that set it apart from the other faults of its product. The rules of the offline
 Modules: ``manual`` (topics, products and faults, read from ``data/*.json``), ``matching`` (fix
 patterns and topic keywords), ``parsing`` (how the customer reads a message), ``answers`` (what the
 customer says), ``scenarios`` (task generation), ``observations`` (reading the text back, for
-players) and ``env`` (the game).
+players), ``env`` (the game) and ``natural_questions`` (how many natural support questions the
+customer answers).
 """
 
 from curiosa.envs.customer_service.answers import (
@@ -21,6 +22,7 @@ from curiosa.envs.customer_service.manual import (
     complaint_of, openings, product_topics,
 )
 from curiosa.envs.customer_service.matching import fix_matches, match_topic, matched_faults, normalize
+from curiosa.envs.customer_service.natural_questions import score_natural_questions
 from curiosa.envs.customer_service.observations import parse_customer, parse_instruction
 from curiosa.envs.customer_service.parsing import (
     classify_fixes, is_action, proposes_action, read_move, sentence_kind,
@@ -36,5 +38,5 @@ __all__ = [
     "CustomerServiceEnv", "Fault", "Product", "Topic", "build_scenarios", "candidates", "classify_fixes",
     "complaint_of", "consistent", "fix_matches", "is_action", "join_phrases", "manual_class", "manual_reply",
     "match_topic", "matched_faults", "normalize", "openings", "parse_customer", "parse_instruction",
-    "product_topics", "proposes_action", "read_move", "sentence_kind", "tried_reply",
+    "product_topics", "proposes_action", "read_move", "score_natural_questions", "sentence_kind", "tried_reply",
 ]

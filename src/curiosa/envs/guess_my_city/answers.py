@@ -1,13 +1,16 @@
 """The offline host's answers to the questions it understood: one handler per topic.
 
 Open questions get a fact, and yes/no questions a reply starting with 'Yes' or 'No' (which the scripted
-players read). Open replies give coordinates as 10-degree bands and counts rounded to two significant
+players read). Questions about what GeoNames does not record (coasts, climate, landmarks...) get an
+honest "I'm not sure" (structured answer "unsure"). Distances from a named city are great-circle
+distances, rounded like counts. Open replies give coordinates as 10-degree bands and counts rounded to two significant
 digits, never exact values; the structured answer (``feedback["answer"]``) may be exact.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+import math
+from typing import Any, Callable, Mapping, Sequence
 
 from curiosa.envs.guess_my_city.leaks import find_leak
 from curiosa.envs.guess_my_city.names import names_of_ids
@@ -17,6 +20,7 @@ from curiosa.envs.guess_my_city.tables import ANTARCTICA, CONTINENTS, REGION_CON
 from curiosa.envs.guess_my_city.tokens import phrase
 from curiosa.envs.guess_my_city.wording import approx, band, fmt_count, fmt_lat, fmt_lon, fmt_offset, join
 
+EARTH_RADIUS_KM = 6371.0
 Answer = tuple[str, Any]
 """The reply, and the structured answer: 'yes'/'no' for a yes/no question, else the value told."""
 
@@ -73,7 +77,31 @@ def _answer_name(q: Query, f: Mapping[str, Any]) -> Answer:
 
 
 def _answer_coastal(q: Query, f: Mapping[str, Any]) -> Answer:
-    return COASTAL_REPLY, "unknown"
+    return COASTAL_REPLY, "unsure"
+
+
+def _answer_unsure(q: Query, f: Mapping[str, Any]) -> Answer:
+    return f"I'm not sure; I don't know {q.value}.", "unsure"
+
+
+def _distance_km(a: Sequence[float], b: Sequence[float]) -> float:
+    """Great-circle distance between two (latitude, longitude) points, in kilometres."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _answer_distance(q: Query, f: Mapping[str, Any]) -> Answer:
+    ref, limit = q.value
+    km = _distance_km((f["lat"], f["lon"]), ref)
+    about = f"about {approx(max(km, 10.0))} km"
+    if q.op == "within":
+        return _yes_no(km <= limit, f"it is within {limit:g} km of that city ({about}).",
+                       f"it is more than {limit:g} km from that city ({about}).")
+    if q.op == "beyond":
+        return _yes_no(km > limit, f"it is more than {limit:g} km from that city ({about}).",
+                       f"it is within {limit:g} km of that city ({about}).")
+    return f"It is {about} from that city.", round(km)
 
 
 def _answer_compare(q: Query, f: Mapping[str, Any]) -> Answer:
@@ -347,5 +375,5 @@ _ANSWERS: dict[str, Callable[[Query, Mapping[str, Any]], Answer]] = {
     "language": _answer_language, "currency": _answer_currency, "timezone": _answer_timezone,
     "hemisphere": _answer_hemisphere, "latitude": _answer_latitude, "longitude": _answer_longitude,
     "direction": _answer_direction, "population": _answer_population, "country_population": _answer_population,
-    "area": _answer_area, "largest": _answer_largest,
+    "area": _answer_area, "largest": _answer_largest, "unsure": _answer_unsure, "distance": _answer_distance,
 }

@@ -11,9 +11,11 @@ from curiosa.envs.guess_my_city.guesses import judge_guess, unknown_name_guess
 from curiosa.envs.guess_my_city.leaks import find_leak
 from curiosa.envs.guess_my_city.names import aliases
 from curiosa.envs.guess_my_city.pool import city_pool
-from curiosa.envs.guess_my_city.questions import parse_question
+from curiosa.envs.guess_my_city.questions import is_yes_no, parse_question
 from curiosa.envs.guess_my_city.reading import read
-from curiosa.envs.guess_my_city.replies import LEAK_REPLY, ONE_GUESS_REPLY, UNKNOWN_REPLY, WRONG_GUESS_REPLY
+from curiosa.envs.guess_my_city.replies import (
+    LEAK_REPLY, ONE_GUESS_REPLY, UNKNOWN_REPLY, UNSURE_REPLY, WRONG_GUESS_REPLY,
+)
 from curiosa.envs.guess_my_city.tables import CONTINENTS
 from curiosa.envs.guess_my_city.wording import approx, fmt_offset, join
 from curiosa.envs.task import Task, make_tasks, split_pool
@@ -79,6 +81,8 @@ class GuessMyCityEnv(DialogueEnv):
         if query is None:
             if unknown_name_guess(reading):
                 return self._feedback(WRONG_GUESS_REPLY, "guess", "guess", "no")
+            if is_yes_no(reading):
+                return self._feedback(UNSURE_REPLY, "question", None, "unsure")
             return self._feedback(UNKNOWN_REPLY, "unknown", None, None)
         text, value = safe_answer(query, self.facts)
         kind = "unknown" if query.topic == "compare" else "question"

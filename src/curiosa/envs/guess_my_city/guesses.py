@@ -2,7 +2,7 @@
 
 A guess names a city; any GeoNames name of the secret city counts (case and accents do not matter),
 also as 'City, Country'. A city named as a reference ('Is it north of Rome?') is not a guess, nor is
-one in a question about capitals ('Is the capital Berlin?').
+one in a question about capitals ('Is the capital Berlin?') or distances ('Is it within 500 km of Rome?').
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from curiosa.envs.guess_my_city.tables import topic_words
 
 _REFERENCE_BEFORE = frozenset("than near from like as to".split())
 _DIRECTIONS = frozenset("north south east west northeast northwest southeast southwest".split())
+_UNITS = frozenset("km kilometres kilometers kilometre kilometer miles mile".split())
+"""'Within 500 km of Rome': a distance from a city names it as a reference."""
 _NAME_GLUE = frozenset("de del la las los le les el al am an upon on sur der di da do dos das du of the y en "
                        "bin city saint st san santa".split())
 """Lower-case words inside place names ('Rio de Janeiro', 'Saint Petersburg')."""
@@ -22,7 +24,7 @@ def _is_reference(reading: Reading, mention: Mention) -> bool:
     words = [t.low for t in reading.tokens]
     before = words[mention.start - 1] if mention.start > 0 else ""
     before2 = words[mention.start - 2] if mention.start > 1 else ""
-    return before in _REFERENCE_BEFORE or (before in ("of", "from") and before2 in _DIRECTIONS)
+    return before in _REFERENCE_BEFORE or (before in ("of", "from") and (before2 in _DIRECTIONS or before2 in _UNITS))
 
 
 def judge_guess(reading: Reading, secret_id: int, country_code: str) -> str | None:

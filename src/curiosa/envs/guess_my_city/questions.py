@@ -3,7 +3,9 @@ and the comparison it makes ('Is the population over 2 million?': population, gt
 
 :func:`parse_question` works on a :class:`reading.Reading`, whose names are already found and masked,
 so a name never reads as a keyword (the 'coast' of Ivory Coast). Its checks run in order of
-precedence: questions about names, coasts, borders, capitals, money and languages come first.
+precedence: questions about names, coasts, borders, capitals, money and languages come first. A
+question about something GeoNames does not record (climate, landmarks, food, history...) is read as
+topic "unsure", which the host answers with an honest "I'm not sure".
 """
 
 from __future__ import annotations
@@ -15,9 +17,13 @@ from typing import Any, Sequence
 from curiosa.envs.guess_my_city.names import city_location
 from curiosa.envs.guess_my_city.numbers import Number, between_bounds, numbers, op_before
 from curiosa.envs.guess_my_city.reading import LANGUAGE_CONTEXT, MONEY_CONTEXT, Reading
+from curiosa.envs.guess_my_city.tables import out_of_scope
 
 TROPIC, POLAR_CIRCLE = 23.44, 66.56
 """Latitudes (degrees) of the tropics and of the polar circles."""
+NEAR_KM, FAR_KM = 300.0, 1000.0
+"""What "near" and "far from" a named city mean to the host, in kilometres."""
+MILE_KM = 1.609344
 
 
 @dataclass
@@ -40,6 +46,16 @@ _QUALIFIERS = frozenset("west western east eastern north northern south southern
 def _polar(reading: Reading) -> bool:
     first = reading.tokens[0].low if reading.tokens else ""
     return first not in _WH
+
+
+_YES_NO = frozenset("is are was were am do does did can could would will shall should has have had may might must "
+                    "isnt arent doesnt dont didnt cant couldnt wouldnt wont hasnt havent".split())
+
+
+def is_yes_no(reading: Reading) -> bool:
+    """Whether the move is a yes/no question ("Is it...?", "Does it...?"): one the host cannot read
+    gets an honest "I'm not sure"."""
+    return bool(reading.tokens) and reading.tokens[0].low in _YES_NO
 
 
 def parse_question(reading: Reading) -> Query | None:
@@ -90,6 +106,9 @@ def parse_question(reading: Reading) -> Query | None:
     if r.has(r"\b(largest|biggest|most populous|most populated) (city|town)\b") and \
             r.has(r"\b(country|countrys|nation)\b") and polar:
         return Query("largest", True)
+    for subject in out_of_scope():
+        if r.has(subject.pattern):
+            return Query("unsure", polar, "", subject.label)
     if r.has(r"\bcapital\b"):
         if r.has(r"\b(state|provincial|province|regional|region|county|district)\b"):
             return None
@@ -104,6 +123,12 @@ def parse_question(reading: Reading) -> Query | None:
             return Query("compare", False)
         places = [(c, None) for m in countries for c in sorted(m)] + list(subdivisions)
         return Query("country", True, "in", places)  # 'What about France?' asks the same
+    cities = r.of("city")
+    if cities and r.has(r"\b(near|nearby|close|far|distance|distant|how many (km|kilometres|kilometers|miles)|"
+                        r"within)\b"):
+        ref = city_location(cities[0].value)
+        if ref is not None:
+            return _distance_query(r, nums, polar, ref)
     country_scope = _country_scope(r)
     if r.has(r"\b(area|square|sq|km2|km|kilometers|kilometres|miles|mi2|surface|territory|landmass|acres)\b") or \
             (country_scope and r.has(r"\b(big|large|small|size|huge|tiny|vast|biggest|largest|smallest)\b")
@@ -139,7 +164,6 @@ def parse_question(reading: Reading) -> Query | None:
         return _coordinate_query("longitude", r, nums, polar)
     direction = re.search(r"\b(north|south|east|west|northeast|northwest|southeast|southwest|north east|north west|"
                           r"south east|south west)( of| from)\b", r.text)
-    cities = r.of("city")
     if direction and cities:
         ref = city_location(cities[0].value)
         if ref is not None:
@@ -162,6 +186,20 @@ def parse_question(reading: Reading) -> Query | None:
     if r.has(r"\b(continent|continents|where|located|location|situated|part of the world|region|whereabouts)\b"):
         return Query("continent", False)
     return None
+
+
+def _distance_query(r: Reading, nums: Sequence[Number], polar: bool, ref: list[float]) -> Query:
+    """'Is it near Paris?', 'Is it within 500 km of Berlin?', 'How far is it from London?'."""
+    limit = next((n.value for n in nums if n.value > 0 and not n.multiplied), None)
+    if polar and limit is not None and r.has(r"\b(within|less than|under|fewer than|closer than)\b"):
+        return Query("distance", True, "within", (ref, limit * (MILE_KM if r.has(r"\bmiles?\b") else 1.0)))
+    if polar and limit is not None and r.has(r"\b(more than|over|further than|farther than)\b"):
+        return Query("distance", True, "beyond", (ref, limit * (MILE_KM if r.has(r"\bmiles?\b") else 1.0)))
+    if polar and r.has(r"\bfar\b") and not r.has(r"\bhow far\b"):
+        return Query("distance", True, "beyond", (ref, FAR_KM))
+    if polar and r.has(r"\b(near|nearby|close)\b"):
+        return Query("distance", True, "within", (ref, NEAR_KM))
+    return Query("distance", False, "", (ref, 0.0))
 
 
 def _before_text(r: Reading, num: Number) -> str:

@@ -2,7 +2,8 @@
 
 Names are found longest first, so 'New York City' is one city and 'South Africa' one country. A word
 that is both a name and something else is read by its context: 'real' is a currency only in a question
-about money, 'Nice' a city only when capitalised or plainly guessed ('is it nice?').
+about money, 'Nice' a city only when capitalised or plainly guessed ('is it nice?'), and a lower-case
+name after 'a' or 'an' describes the city instead of naming one ('is it a university city?').
 """
 
 from __future__ import annotations
@@ -82,7 +83,8 @@ def read(move: str, secret_keys: frozenset[Key] = frozenset()) -> Reading:
             key = tuple(words[i:i + n])
             span = tokens[i:i + n]
             city_ok = (key in secret_keys or key in cities) and (
-                not needs_capital(key) or capitalised(span) or _guess_frame(words, i, i + n))
+                not needs_capital(key) or capitalised(span) or _guess_frame(words, i, i + n)) and not (
+                i > 0 and words[i - 1] in ("a", "an") and not capitalised(span))  # 'an old city' describes
             if n == 1 and money_context and span[0].cased in codes and span[0].cased.isupper():
                 found = Mention("currency", i, i + 1, span[0].cased)
             elif key in secret_keys and city_ok:

@@ -17,9 +17,11 @@ COASTAL_REPLY = ("I cannot say whether it lies on a coast, a river or a lake: I 
                  "population and time zone, and its country's facts.")
 """GeoNames has no coastline data, so questions about coasts, seas and rivers are declined honestly."""
 WRONG_GUESS_REPLY = "No, that is not the city."
+UNSURE_REPLY = "I'm not sure."
+"""For a yes/no question the host cannot read: an honest answer, not a request for another question."""
 ONE_GUESS_REPLY = "Please guess one city at a time. That guess does not count."
-COMPARE_REPLY = ("I cannot compare it with other places, except for directions (e.g. 'Is it north of "
-                 "Madrid?'). Ask about its own features instead.")
+COMPARE_REPLY = ("I cannot compare it with other places, except for directions and distances (e.g. 'Is it "
+                 "north of Madrid?', 'Is it near Madrid?'). Ask about its own features instead.")
 LEAK_REPLY = "I cannot answer that without giving away the name of the city or its country."
 
 _POLARITY = re.compile(r"^\s*(yes|no)\b", re.IGNORECASE)

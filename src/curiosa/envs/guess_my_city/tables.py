@@ -14,6 +14,8 @@ Every table is read once. The data files are checked by ``tests/envs/guess_my_ci
 * ``subdivisions.json``: the UK's nations and extra names of US states (the states come from GeoNames).
 * ``currency_words.json``, ``language_synonyms.json``: other words for currencies and languages.
 * ``transliterations.json``, ``number_words.json``, ``topic_words.json``: reading a player's text.
+* ``out_of_scope.json``: subjects GeoNames does not record (climate, landmarks, food...) and the words
+  that ask about them; the host says it is not sure about those.
 """
 
 from __future__ import annotations
@@ -175,6 +177,23 @@ def number_words() -> dict[str, float]:
 def multipliers() -> dict[str, float]:
     """Multiplier word or abbreviation ('million', 'k', 'lakh') -> factor."""
     return _number_words()["multipliers"]
+
+
+class OutOfScope(NamedTuple):
+    """A subject the host knows nothing about, and the words that ask about it."""
+
+    key: str
+    label: str
+    """Completes "I'm not sure; I don't know ..." ("its weather or climate")."""
+    pattern: str
+    """A regular expression of whole words, searched in a reading's text."""
+
+
+@lru_cache(maxsize=1)
+def out_of_scope() -> tuple[OutOfScope, ...]:
+    """The subjects outside GeoNames, in the order they are tried."""
+    return tuple(OutOfScope(key, row["label"], r"\b(?:" + "|".join(row["keywords"]) + r")\b")
+                 for key, row in load("out_of_scope")["topics"].items())
 
 
 @lru_cache(maxsize=1)

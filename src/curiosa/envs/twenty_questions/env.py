@@ -94,7 +94,7 @@ class TwentyQuestionsEnv(DialogueEnv):
         reading = interpret(move, self.category.id)
         if label == "yes":
             return {"kind": "guess", "answer": "goal", "attribute": None}
-        kind = reading.kind
+        kind = "question" if reading.kind == "unsure" else reading.kind
         return {"kind": kind, "answer": None, "attribute": reading.attribute}
 
 

@@ -90,16 +90,21 @@ def stem(word: str) -> str:
     return word
 
 
+NEGATION_MARK = "\x00not"
+"""Stands for a negation inside a synonym ("quiet" -> "not loud"): it flips the question."""
+
+
 @lru_cache(maxsize=None)
 def _canon_word(word: str) -> tuple[str, ...]:
-    """The content tokens a word stands for (empty for filler words)."""
+    """The content tokens a word stands for (empty for filler words; ``NEGATION_MARK`` for a negation)."""
     tables = word_tables()
     if word in tables.stopwords:
         return ()
     mapped = tables.synonyms.get(word)
     if mapped is None:
         mapped = tables.synonyms.get(stem(word), word)
-    return tuple(stem(w) for w in mapped.split() if w and w not in tables.stopwords)
+    return tuple(NEGATION_MARK if w in tables.negations else stem(w)
+                 for w in mapped.split() if w and w not in tables.stopwords)
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,15 @@ class Tokens:
     negated: bool
 
 
+def rewrite(text: str) -> str:
+    """A (normalised) question with its phrase rewrites applied: two wordings of one question often
+    become the same text here ("made out of wood" and "made of wood")."""
+    text = _OPENING_NEGATION.sub(r"\1 \2", text)
+    for pattern, repl in word_tables().phrases:
+        text = pattern.sub(repl, text)
+    return " ".join(text.split())
+
+
 def question_tokens(text: str) -> Tokens:
     """Content tokens of a (normalised) question, with negation parity.
 
@@ -117,9 +131,7 @@ def question_tokens(text: str) -> Tokens:
     question and is dropped; any other negation word flips the answer.
     """
     tables = word_tables()
-    text = _OPENING_NEGATION.sub(r"\1 \2", text)
-    for pattern, repl in tables.phrases:
-        text = pattern.sub(repl, text)
+    text = rewrite(text)
     negated = False
     content: list[str] = []
     for word in text.split():
@@ -127,6 +139,8 @@ def question_tokens(text: str) -> Tokens:
             negated = not negated
             continue
         for tok in _canon_word(word):
-            if tok not in content:
+            if tok == NEGATION_MARK:
+                negated = not negated
+            elif tok not in content:
                 content.append(tok)
     return Tokens(tuple(content), negated)

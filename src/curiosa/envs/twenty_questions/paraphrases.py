@@ -14,7 +14,8 @@ def score_paraphrases(items: list[Mapping[str, str]]) -> dict[str, Any]:
 
     Each question is played as the first move of a fresh game whose secret is the item's entity;
     ``expected`` is "yes", "no" or "goal". Returns the rates of correct, wrong and not-understood
-    answers overall and per category, and the items answered wrongly or not understood.
+    answers ("I'm not sure" and the replies to unreadable moves) overall and per category, and the
+    items answered wrongly or not understood.
     """
     env = TwentyQuestionsEnv()
     per_category: dict[str, list[int]] = {}
@@ -26,6 +27,8 @@ def score_paraphrases(items: list[Mapping[str, str]]) -> dict[str, Any]:
         env.reset(seed=0, options={"task": task})
         _, _, _, _, info = env.step("Answer: " + item["question"])
         got = info["feedback"].get("answer")
+        if got == "unsure":  # "I'm not sure.": the host did not understand what was asked
+            got = None
         outcome = 0 if got == item["expected"] else (2 if got is None else 1)
         totals[outcome] += 1
         per_category.setdefault(item["category"], [0, 0, 0])[outcome] += 1

@@ -6,10 +6,12 @@
   rejected. Two attributes joined by "and"/"or" ("Is it big and grey?") or stacked in a noun phrase
   ("Is it a kitchen appliance?") are answered together when their phrasings make up the whole
   question. A negation ("Is it not a mammal?") flips the answer;
-* otherwise **unknown**.
+* a yes/no question ("Is it ...?", "Does it ...?") that matches none of them is **unsure**: the host
+  says it is not sure, as a person would, instead of complaining about the format;
+* otherwise **unknown** (an open "what/where..." question, or no question at all).
 
-The reading never depends on the secret, so the scripted players can replay it. The filler words
-and guess forms live in ``data/moves.json``.
+The reading never depends on the secret, so the scripted players can replay it. The filler words,
+guess forms and yes/no openers live in ``data/moves.json``.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from curiosa.envs.twenty_questions.catalogue import Entity, catalogue
-from curiosa.envs.twenty_questions.matching import CategoryMatcher, matcher
-from curiosa.envs.twenty_questions.normalise import normalise, question_tokens, stem, word_tables
+from curiosa.envs.twenty_questions.matching import CategoryMatcher, is_copular, matcher
+from curiosa.envs.twenty_questions.normalise import normalise, question_tokens, rewrite, stem, word_tables
 
 MOVES_FILE = Path(__file__).resolve().parent / "data" / "moves.json"
 ACCEPT_SCORE = 0.75
@@ -40,7 +42,7 @@ class Interpretation:
     """What a move asks, independent of the secret."""
 
     kind: str
-    """"question", "guess" or "unknown"."""
+    """One of "question", "guess", "unsure" (a yes/no question the host cannot map) or "unknown"."""
     attribute: str | None = None
     """The attribute asked about (questions)."""
     negated: bool = False
@@ -81,6 +83,8 @@ class MoveForms:
     """Explicit guess forms; group ``x`` is the name."""
     question_guess: re.Pattern[str]
     """"Is it X?" and its variants; group ``x`` is what follows."""
+    yes_no_openers: frozenset[str]
+    """First words of a yes/no question ("is", "does", "can"...)."""
 
 
 @lru_cache(maxsize=1)
@@ -93,6 +97,7 @@ def move_forms() -> MoveForms:
         trailing_filler=re.compile(rf"(?:\s+(?:{'|'.join(raw['trailing_fillers'])}))+$"),
         guesses=tuple(re.compile(p) for p in raw["guess_patterns"]),
         question_guess=re.compile(rf"^(?:{'|'.join(raw['question_guess_openers'])}) (?P<x>.+)$"),
+        yes_no_openers=frozenset(raw["yes_no_openers"]),
     )
 
 
@@ -105,16 +110,28 @@ def _clean_name(text: str) -> str:
     return text
 
 
+def _core(move: str) -> str:
+    """The move normalised, without the acknowledgements and filler words around it."""
+    forms = move_forms()
+    text = normalise(forms.leading_reply.sub("", move))
+    text = forms.leading_filler.sub("", text).strip()
+    return forms.trailing_filler.sub("", text).strip() or text
+
+
+def is_open_question(move: str) -> bool:
+    """Whether a move asks an open question ("What colour is it?"), which has no yes/no answer."""
+    words = _core(move).split()
+    return bool(words) and words[0] in word_tables().wh_words
+
+
 @lru_cache(maxsize=50_000)
 def interpret(move: str, category_id: str) -> Interpretation:
     """How the offline simulator reads ``move`` in ``category_id``; does not depend on the secret."""
     forms = move_forms()
     cat = matcher(category_id)
-    text = normalise(forms.leading_reply.sub("", move))
-    text = forms.leading_filler.sub("", text).strip()
-    if not text:
+    core = _core(move)
+    if not core:
         return Interpretation("unknown")
-    core = forms.trailing_filler.sub("", text).strip() or text
     # 0. the whole message is a name ("guess who", "the great wall of china")
     ent = cat.lookup_name(_clean_name(core))
     if ent is not None:
@@ -162,15 +179,21 @@ def interpret(move: str, category_id: str) -> Interpretation:
         return reading
     # 4. "Is it a wombat?": a short noun phrase without any word the catalogue asks about
     if with_article and _looks_like_name(candidate) and not _CATEGORY_QUESTION.search(candidate) \
-            and not set(question_tokens(candidate).content) & cat.vocabulary:
+            and not set(question_tokens(candidate).content) & (cat.vocabulary | cat.self_words):
         return Interpretation("guess", guess_text=candidate)
+    # 5. a yes/no question about something the catalogue does not record
+    if core.split()[0] in forms.yes_no_openers:
+        return Interpretation("unsure", score=reading.score)
     return reading
 
 
 def _question(text: str, cat: CategoryMatcher) -> Interpretation:
     tables = word_tables()
     tokens = question_tokens(text)
-    attr, score = cat.match(tokens)
+    exact = cat.exact_attributes.get(rewrite(text))
+    if exact is not None:
+        return Interpretation("question", attribute=exact, negated=tokens.negated, score=1.0)
+    attr, score = cat.match(tokens, is_copular(text))
     if attr is not None and score >= ACCEPT_SCORE:
         return Interpretation("question", attribute=attr, negated=tokens.negated, score=score)
     copular = move_forms().question_guess.match(text)
@@ -181,8 +204,9 @@ def _question(text: str, cat: CategoryMatcher) -> Interpretation:
         return Interpretation("question", attribute=pair[0], other_attribute=pair[1],
                               connective="or" if connective and connective.group(1) == "or" else "and",
                               score=pair[2])
-    raw = [stem(w) for w in text.split() if w not in tables.function_words and w not in tables.negations]
-    if raw and set(raw) <= cat.self_words:
+    raw = [stem(w) for w in text.split()
+           if w not in tables.function_words and w not in tables.stopwords and w not in tables.negations]
+    if (raw and set(raw) <= cat.self_words) or (tokens.content and set(tokens.content) <= cat.self_words):
         return Interpretation("question", negated=tokens.negated, self_answer=True, score=1.0)
     return Interpretation("unknown", score=score)
 
