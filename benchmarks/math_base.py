@@ -140,18 +140,18 @@ def evaluate(model: Path, out: Path) -> dict[str, float]:
 
 
 def run_variant(name: str, out: Path, minutes: float) -> dict[str, Any]:
-    import curiosa.pipelines.bootstrap as bs
+    import curiosa.pipelines.warm_start as bs
     from curiosa.models.tiny import TinyModelConfig
 
     spec = VARIANTS[name]
-    config = bs.BootstrapConfig(output_dir=str(out / name / "model"), games=["math_synthetic"],
-                                extra_sources=dict(spec["sources"]), episodes_per_game=spec["episodes"],
-                                time_limit_minutes=minutes, progress=False,
-                                model=TinyModelConfig(split_digits=spec["split_digits"]))
+    config = bs.tiny_config(output_dir=str(out / name / "model"), games=["math_synthetic"],
+                            extra_sources=dict(spec["sources"]), episodes_per_game=spec["episodes"],
+                            time_limit_minutes=minutes, progress=False,
+                            tiny=TinyModelConfig(split_digits=spec["split_digits"]))
     config.train.epochs = spec["epochs"]
     start = time.time()
     sources = {"math_practice": math_practice, "arithmetic_drill": arithmetic_drill}
-    path = bs.bootstrap(config, sources) if not bs.is_complete(config.output_dir) else Path(config.output_dir)
+    path = bs.warm_start(config, sources) if not bs.is_complete(config.output_dir) else Path(config.output_dir)
     seconds = time.time() - start
     log = json.loads((path / bs.LOG_FILE).read_text())
     result = {"tokens": log["tokens_seen"], "train_seconds": log["train_seconds"], "val_loss": round(log["val_loss"], 3),

@@ -1,15 +1,24 @@
-"""Rollout throughput: the batched engine vs one conversation at a time with ``generate``.
+"""Rollout throughput: curiosa's engine against transformers' batched ``generate`` and one conversation
+at a time, on the same episodes, model, dtype and sampling.
 
-Both play the same episodes (same tasks, samples and environment seeds, mixed games) with the same
-model and sampling settings. (a) is curiosa's engine: all live episodes in one batch, each
-episode's KV cache kept across turns. (b) is the way the original PAPRIKA code played: one episode
-at a time, re-encoding the whole conversation with ``model.generate`` at every turn. Each mode runs
-in its own process so that its peak memory is its own.
+Three players play the same episodes (same tasks, samples and environment seeds, mixed games):
 
-    python benchmarks/rollout.py                      # embedded default model, 64 episodes
-    python benchmarks/rollout.py --model PATH --episodes 128 --games wordle battleship
+(a) **engine**: curiosa's rollout engine: all live episodes in one batch, each episode's KV cache kept
+    across turns, only new tokens encoded (the lean decoder for Llama-family models);
+(b) **batched generate**: every turn, the live episodes' whole conversations left-padded into one batch
+    and passed to ``model.generate`` at the same batch size (what a user of transformers writes);
+(c) **one at a time**: one episode at a time, ``model.generate`` on the whole conversation each turn
+    (how the original PAPRIKA code played).
 
-The last line printed is a JSON object with speedup, prefill_ratio and peak_rss_mb.
+Each mode runs in its own process (so its peak memory is its own). The run also measures the machine's
+bf16 matrix-product throughput, and reports the fraction of it each mode reached (matmul FLOPs of the
+model's weights per token processed; attention is not counted).
+
+    python benchmarks/rollout.py                                   # the embedded default model
+    python benchmarks/rollout.py --model PATH --episodes 128 --batch 64
+
+The last line printed is JSON: engine_tokens_per_s, speedup_vs_batched_generate, speedup (vs one at a
+time, episodes/s), prefill_ratio, peak_rss_mb, matmul_fraction and the machine's matmul GFLOPS.
 """
 
 from __future__ import annotations
@@ -22,16 +31,15 @@ import sys
 import time
 
 DEFAULT_GAMES = ["wordle", "mastermind", "cellular_automata", "bandit_best_arm", "twenty_questions",
-                 "minesweeper", "battleship", "guess_my_city"]
+                 "minesweeper", "battleship", "guess_my_city", "customer_service", "murder_mystery"]
 
 
 def _jobs(args):
     from curiosa import envs
     from curiosa.rollout.engine import make_jobs
 
-    games = [g for g in args.games if g in envs.names()]
-    per_game = -(-args.episodes // (len(games) * args.samples))
-    tasks = [t for g in games for t in envs.load_tasks(g, "test")[:per_game]]
+    per_game = -(-args.episodes // (len(args.games) * args.samples))
+    tasks = [t for g in args.games for t in envs.load_tasks(g, "test")[:per_game]]
     return make_jobs(tasks, args.samples, seed=0)[: args.episodes]
 
 
@@ -39,15 +47,34 @@ def _load(args):
     import torch
 
     from curiosa.models.loading import load_model, load_tokenizer
+    from curiosa.pipelines.warm_start import resolve_model_path
 
     torch.set_num_threads(args.threads)
-    path = args.model
-    if path == "default":
-        from curiosa.pipelines.bootstrap import ensure_default_model
-
-        path = str(ensure_default_model())
+    path = resolve_model_path(args.model)
     tokenizer = load_tokenizer(path)
-    return path, load_model(path, dtype="float32", device="cpu", tokenizer=tokenizer), tokenizer
+    return path, load_model(path, dtype=args.dtype, device="cpu", tokenizer=tokenizer), tokenizer
+
+
+def matmul_flops_per_token(model) -> float:
+    """2 x the weights a token goes through (the embedding lookup is free; the head is a matmul)."""
+    embed = model.get_input_embeddings().weight.numel()
+    return 2.0 * (sum(p.numel() for p in model.parameters() if p.dim() >= 2) - embed) + 2.0 * embed
+
+
+def machine_gflops(dtype: str, threads: int, size: int = 2048) -> float:
+    import torch
+
+    from curiosa.models.dtype import resolve_dtype
+
+    torch.set_num_threads(threads)
+    a = torch.randn(size, size, dtype=resolve_dtype(dtype))
+    b = torch.randn(size, size, dtype=resolve_dtype(dtype))
+    for _ in range(3):
+        a @ b
+    start, n = time.perf_counter(), 10
+    for _ in range(n):
+        a @ b
+    return 2 * size ** 3 * n / (time.perf_counter() - start) / 1e9
 
 
 def run_engine(args) -> dict:
@@ -58,7 +85,8 @@ def run_engine(args) -> dict:
     path, model, tokenizer = _load(args)
     jobs = _jobs(args)
     sampling = SamplingConfig(temperature=args.temperature, min_p=args.min_p, max_new_tokens=args.max_new_tokens)
-    engine = RolloutEngine(TransformersBackend(model, tokenizer), sampling,
+    backend = TransformersBackend(model, tokenizer)
+    engine = RolloutEngine(backend, sampling,
                            EngineConfig(max_concurrent=args.batch, max_resamples=args.max_resamples, progress=False))
     start = time.perf_counter()
     trajectories = engine.run(jobs)
@@ -67,12 +95,37 @@ def run_engine(args) -> dict:
     return {
         "episodes": len(trajectories), "seconds": seconds, "generated_tokens": engine.stats["generated_tokens"],
         "prefill_tokens": engine.stats["prefill_tokens"], "episode_tokens": contained,
-        "success_rate": sum(t.success for t in trajectories) / len(trajectories),
+        "success_rate": sum(t.success for t in trajectories) / len(trajectories), "lean": backend.lean is not None,
+        "flops_per_token": matmul_flops_per_token(model),
     }
 
 
-def run_sequential(args) -> dict:
-    """The baseline: one conversation at a time, the whole history re-encoded every turn."""
+def _generate(model, tokenizer, chat, batch, args):
+    """One ``model.generate`` call on left-padded conversations; returns each row's new ids."""
+    import torch
+
+    width = max(len(ids) for ids in batch)
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else chat.stop_token_id
+    input_ids = torch.tensor([[pad] * (width - len(ids)) + ids for ids in batch])
+    mask = torch.tensor([[0] * (width - len(ids)) + [1] * len(ids) for ids in batch])
+    with torch.inference_mode():
+        out = model.generate(input_ids, attention_mask=mask, do_sample=True, temperature=args.temperature,
+                             min_p=args.min_p, top_p=1.0, top_k=0, max_new_tokens=args.max_new_tokens,
+                             eos_token_id=chat.stop_token_id, pad_token_id=pad)
+    replies = []
+    for row in out[:, width:].tolist():
+        reply = []
+        for t in row:
+            reply.append(t)
+            if t == chat.stop_token_id:
+                break
+        replies.append(reply)
+    return replies
+
+
+def _play(args, batch_size: int) -> dict:
+    """Episodes played ``batch_size`` at a time by ``model.generate``, the whole history re-encoded every
+    turn; unreadable replies resampled like the engine does."""
     import torch
 
     from curiosa import envs
@@ -81,92 +134,113 @@ def run_sequential(args) -> dict:
 
     path, model, tokenizer = _load(args)
     chat = ChatTokenizer(tokenizer)
-    jobs = _jobs(args)
+    queue = list(_jobs(args))
     torch.manual_seed(0)
-    generated = prefill = wins = 0
+    generated = prefill = wins = done = 0
+    live: list[dict] = []
     start = time.perf_counter()
-    for job in jobs:
-        env = envs.make(job.task.group, task=job.task)
-        obs, _ = env.reset(seed=job.seed)
-        ids = chat.start([{"role": "user", "content": obs}])
-        resamples = 0
-        while True:
-            with torch.inference_mode():
-                out = model.generate(
-                    torch.tensor([ids]), attention_mask=torch.ones(1, len(ids), dtype=torch.long),
-                    do_sample=True, temperature=args.temperature, min_p=args.min_p, top_p=1.0, top_k=0,
-                    max_new_tokens=args.max_new_tokens, eos_token_id=chat.stop_token_id,
-                    pad_token_id=tokenizer.pad_token_id,
-                )
-            reply = out[0, len(ids):].tolist()
-            prefill += len(ids)
+    while queue or live:
+        while queue and len(live) < batch_size:
+            job = queue.pop(0)
+            env = envs.make(job.task.group, task=job.task)
+            obs, _ = env.reset(seed=job.seed)
+            live.append({"env": env, "ids": chat.start([{"role": "user", "content": obs}]), "resamples": 0})
+        replies = _generate(model, tokenizer, chat, [e["ids"] for e in live], args)
+        still = []
+        for e, reply in zip(live, replies):
+            prefill += len(e["ids"])
             generated += len(reply)
             ended = bool(reply) and reply[-1] == chat.stop_token_id
             text = tokenizer.decode(reply[:-1] if ended else reply)
             try:
-                env.parse_reply(text)
+                e["env"].parse_reply(text)
             except FormatError:
-                resamples += 1
-                if resamples <= args.max_resamples:
-                    continue
-                break
-            resamples = 0
-            obs, _, terminated, truncated, info = env.step(text)
+                e["resamples"] += 1
+                if e["resamples"] <= args.max_resamples:
+                    still.append(e)
+                else:
+                    done += 1
+                continue
+            e["resamples"] = 0
+            obs, _, terminated, truncated, info = e["env"].step(text)
             if terminated or truncated:
                 wins += int(info["success"])
-                break
-            ids = ids + reply + chat.continue_after_reply(obs, reply_ended=ended)
+                done += 1
+                continue
+            e["ids"] = e["ids"] + reply + chat.continue_after_reply(obs, reply_ended=ended)
+            still.append(e)
+        live = still
     seconds = time.perf_counter() - start
-    return {"episodes": len(jobs), "seconds": seconds, "generated_tokens": generated, "prefill_tokens": prefill,
-            "success_rate": wins / len(jobs)}
+    return {"episodes": done, "seconds": seconds, "generated_tokens": generated, "prefill_tokens": prefill,
+            "success_rate": wins / max(1, done), "flops_per_token": matmul_flops_per_token(model)}
+
+
+def run_batched(args) -> dict:
+    return _play(args, args.batch)
+
+
+def run_sequential(args) -> dict:
+    return _play(args, 1)
+
+
+MODES = {"engine": run_engine, "batched": run_batched, "sequential": run_sequential}
+LABELS = {"engine": "(a) engine", "batched": "(b) batched generate", "sequential": "(c) one at a time"}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", default="default", help="model directory ('default': the embedded tiny model)")
+    parser.add_argument("--model", default="default", help="model directory ('default': the embedded model)")
     parser.add_argument("--episodes", type=int, default=64)
     parser.add_argument("--samples", type=int, default=2, help="samples per task")
     parser.add_argument("--games", nargs="+", default=DEFAULT_GAMES)
-    parser.add_argument("--batch", type=int, default=64, help="engine: episodes played at once")
+    parser.add_argument("--batch", type=int, default=64, help="episodes played at once (engine and batched generate)")
+    parser.add_argument("--dtype", default="auto", help="weights' dtype for every mode (auto: bf16 where supported)")
     parser.add_argument("--temperature", type=float, default=0.7)
     parser.add_argument("--min-p", type=float, default=0.3)
     parser.add_argument("--max-new-tokens", type=int, default=96)
     parser.add_argument("--max-resamples", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--mode", choices=["engine", "sequential"], help=argparse.SUPPRESS)
+    parser.add_argument("--skip", nargs="*", default=[], choices=list(MODES), help="modes not to run")
+    parser.add_argument("--mode", choices=list(MODES), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.mode:
-        result = run_engine(args) if args.mode == "engine" else run_sequential(args)
+        result = MODES[args.mode](args)
         result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps(result))
         return
-    if args.model == "default":  # build it once, outside the timed runs
-        from curiosa.pipelines.bootstrap import ensure_default_model
+    if args.model == "default":  # prepared once, outside the timed runs
+        from curiosa.pipelines.warm_start import ensure_default_model
 
         ensure_default_model()
+    peak = machine_gflops(args.dtype, args.threads)
     results = {}
-    for mode in ("engine", "sequential"):
-        cmd = [sys.executable, __file__, "--mode", mode] + [a for a in sys.argv[1:]]
+    for mode in MODES:
+        if mode in args.skip:
+            continue
+        cmd = [sys.executable, __file__, "--mode", mode] + sys.argv[1:]
         out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
         results[mode] = json.loads(out)
-    a, b = results["engine"], results["sequential"]
-    for name, r in (("engine (a)", a), ("one at a time (b)", b)):
-        print(f"{name:18s} {r['episodes'] / r['seconds']:7.2f} episodes/s  {r['generated_tokens'] / r['seconds']:8.1f} "
-              f"generated tokens/s  {r['seconds']:7.1f} s  success {r['success_rate']:.1%}  peak RSS {r['peak_rss_mb']:.0f} MB")
-    speedup = (a["episodes"] / a["seconds"]) / (b["episodes"] / b["seconds"])
-    token_speedup = (a["generated_tokens"] / a["seconds"]) / (b["generated_tokens"] / b["seconds"])
-    prefill_ratio = a["prefill_tokens"] / a["episode_tokens"]
-    print(f"speedup: {speedup:.2f}x episodes/s, {token_speedup:.2f}x generated tokens/s; "
-          f"engine prefill tokens / episode tokens {prefill_ratio:.3f}; "
-          f"baseline prefill tokens / engine's {b['prefill_tokens'] / a['prefill_tokens']:.1f}x")
-    print(json.dumps({
-        "speedup": round(speedup, 3),
-        "token_speedup": round(token_speedup, 3),
-        "prefill_ratio": round(prefill_ratio, 4),
-        "peak_rss_mb": round(max(a["peak_rss_mb"], b["peak_rss_mb"]), 1),
-        "peak_rss_mb_engine": round(a["peak_rss_mb"], 1), "peak_rss_mb_sequential": round(b["peak_rss_mb"], 1),
-        "episodes": a["episodes"],
-    }))
+    print(f"machine: {peak:.0f} GFLOPS on a 2048^3 {args.dtype} matmul, {args.threads} threads")
+    for mode, r in results.items():
+        tokens = r["generated_tokens"] + r["prefill_tokens"]
+        fraction = tokens * r["flops_per_token"] / r["seconds"] / 1e9 / peak
+        r["matmul_fraction"] = fraction
+        print(f"{LABELS[mode]:22s} {r['episodes'] / r['seconds']:6.2f} episodes/s {r['generated_tokens'] / r['seconds']:8.1f} "
+              f"generated tokens/s {r['prefill_tokens'] / r['seconds']:8.1f} prefill tokens/s {r['seconds']:7.1f} s  "
+              f"success {r['success_rate']:.1%}  {fraction:.1%} of the matmul peak  peak RSS {r['peak_rss_mb']:.0f} MB")
+    a = results["engine"]
+    summary = {"engine_tokens_per_s": round(a["generated_tokens"] / a["seconds"], 1),
+               "engine_prefill_tokens_per_s": round(a["prefill_tokens"] / a["seconds"], 1),
+               "prefill_ratio": round(a["prefill_tokens"] / a["episode_tokens"], 4),
+               "matmul_fraction": round(a["matmul_fraction"], 3), "machine_matmul_gflops": round(peak, 1),
+               "peak_rss_mb": round(max(r["peak_rss_mb"] for r in results.values()), 1),
+               "episodes": a["episodes"], "batch": args.batch, "dtype": args.dtype, "lean": a["lean"]}
+    for mode, key in (("batched", "speedup_vs_batched_generate"), ("sequential", "speedup")):
+        if mode in results:
+            b = results[mode]
+            summary[key] = round((a["episodes"] / a["seconds"]) / (b["episodes"] / b["seconds"]), 3)
+            summary[f"{mode}_tokens_per_s"] = round(b["generated_tokens"] / b["seconds"], 1)
+    print(json.dumps(summary))
 
 
 if __name__ == "__main__":

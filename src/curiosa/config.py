@@ -178,8 +178,10 @@ def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
     return base
 
 
-def load_config(cls: type[T], path: str | Path | None = None, overrides: Sequence[str] = ()) -> T:
-    """Defaults of ``cls``, then the YAML file at ``path``, then ``overrides`` (``key=value``)."""
+def load_config(cls: type[T], path: str | Path | None = None, overrides: Sequence[str] = (),
+                base: T | None = None) -> T:
+    """Defaults of ``cls`` (or the settings of ``base``), then the YAML file at ``path``, then
+    ``overrides`` (``key=value``)."""
     data: dict[str, Any] = {}
     if path is not None:
         path = Path(path)
@@ -192,7 +194,7 @@ def load_config(cls: type[T], path: str | Path | None = None, overrides: Sequenc
         if not isinstance(loaded, Mapping):
             raise ConfigError(f"config file {path} must hold a mapping of settings, not {type(loaded).__name__}")
         data = dict(loaded)
-    defaults = to_dict(cls())
+    defaults = to_dict(base if base is not None else cls())
     merged = _merge(defaults, data)
     apply_overrides(merged, overrides)
     where = f"{path}" if path is not None else ""

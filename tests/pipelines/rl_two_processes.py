@@ -24,7 +24,7 @@ def attempts(t):  # deterministic pseudo-rewards (a random model never answers r
 def main(model_dir: str, out: str) -> None:
     rl_pipeline.attempts = attempts
     tokenizer = load_tokenizer(model_dir)
-    model = load_model(model_dir, tokenizer=tokenizer, device="cpu")
+    model = load_model(model_dir, tokenizer=tokenizer, device="cpu", for_training=True)
     config = RLConfig(output_dir=out, phases=[Phase("single_turn", 2), Phase("stage2", 1)], prompts_per_step=4,
                       samples_per_prompt=2, learning_rate=1e-2, save_every=0, progress=False, select_best=False)
     config.sampling.max_new_tokens = 6

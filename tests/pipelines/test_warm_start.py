@@ -8,7 +8,7 @@ import pytest
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
-import curiosa.pipelines.bootstrap as bs  # noqa: E402
+import curiosa.pipelines.warm_start as ws  # noqa: E402
 import curiosa.pipelines.mixture as mx  # noqa: E402
 from curiosa.config import ConfigError, load_config  # noqa: E402
 from curiosa.data.conversations import check_conversation, encode_conversations  # noqa: E402
@@ -21,25 +21,26 @@ MICRO_MODEL = TinyModelConfig(vocab_size=400, hidden_size=32, intermediate_size=
                               num_kv_heads=1, max_position_embeddings=2048)
 
 
-def micro_config(tmp_path: Path, **kwargs) -> bs.BootstrapConfig:
+def micro_config(tmp_path: Path, **kwargs) -> ws.WarmStartConfig:
+    """The tiny from-scratch recipe, made micro."""
     base = dict(output_dir=str(tmp_path / "model"), games=["wordle", "mastermind"], episodes_per_game=3,
-                min_episodes=2, model=MICRO_MODEL, max_length=1024, train=SFTConfig(batch_tokens=2048, max_steps=2),
+                min_episodes=2, tiny=MICRO_MODEL, max_length=1024, train=SFTConfig(batch_tokens=2048, max_steps=2),
                 workers=1, progress=False, val_fraction=0.2)
     base.update(kwargs)
-    return bs.BootstrapConfig(**base)
+    return ws.tiny_config(**base)
 
 
 @pytest.fixture(scope="module")
 def micro_model(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("bootstrap")
-    return bs.bootstrap(micro_config(tmp)), tmp
+    tmp = tmp_path_factory.mktemp("warm-start")
+    return ws.warm_start(micro_config(tmp)), tmp
 
 
-def test_micro_bootstrap_saves_a_loadable_hf_directory_with_chat_template(micro_model):
+def test_micro_warm_start_saves_a_loadable_hf_directory_with_chat_template(micro_model):
     path, _ = micro_model
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    assert bs.is_complete(path)
+    assert ws.is_complete(path)
     assert (path / "model.safetensors").is_file()
     tok = AutoTokenizer.from_pretrained(path)
     model = AutoModelForCausalLM.from_pretrained(path)
@@ -49,13 +50,13 @@ def test_micro_bootstrap_saves_a_loadable_hf_directory_with_chat_template(micro_
     ids = chat.start([{"role": "user", "content": "Let's play Wordle."}])
     out = model.generate(torch.tensor([ids]), max_new_tokens=3, do_sample=False, pad_token_id=tok.pad_token_id)
     assert out.shape[1] > len(ids)
-    log = json.loads((path / bs.LOG_FILE).read_text())
+    log = json.loads((path / ws.LOG_FILE).read_text())
     assert len(log["steps"]) == 2 and log["sources"].keys() == {"wordle", "mastermind"}
     assert all(np.isfinite(s["loss"]) for s in log["steps"]) and np.isfinite(log["val_loss"])
     assert not (path / "training").exists()  # the trainer's work directory is removed
     # the saved recipe loads back as the same config
-    loaded = load_config(bs.BootstrapConfig, path / bs.CONFIG_FILE)
-    assert loaded.model == MICRO_MODEL and loaded.games == ["wordle", "mastermind"]
+    loaded = load_config(ws.WarmStartConfig, path / ws.CONFIG_FILE)
+    assert loaded.tiny == MICRO_MODEL and loaded.base == ws.TINY and loaded.games == ["wordle", "mastermind"]
 
 
 def test_tokenizer_splits_digits_and_round_trips_text():
@@ -74,31 +75,31 @@ def test_tokenizer_splits_digits_and_round_trips_text():
 def test_ensure_default_model_rebuilds_a_directory_without_marker(micro_model, tmp_path, monkeypatch):
     path, _ = micro_model
     monkeypatch.setenv("CURIOSA_HOME", str(tmp_path / "home"))
-    assert bs.default_model_dir() == tmp_path / "home" / "models" / "tiny-default"
+    assert ws.default_model_dir() == tmp_path / "home" / "models" / "default"
     calls = []
-    monkeypatch.setattr(bs, "bootstrap", lambda config, sources=None: calls.append(config.output_dir) or Path(config.output_dir))
+    monkeypatch.setattr(ws, "warm_start", lambda config, sources=None: calls.append(config.output_dir) or Path(config.output_dir))
     # finished model: used as is
-    assert bs.ensure_default_model(replace(micro_config(tmp_path), output_dir=str(path))) == path
+    assert ws.ensure_default_model(replace(micro_config(tmp_path), output_dir=str(path))) == path
     assert calls == []
-    # a killed bootstrap left files but no marker: rebuilt
+    # a killed warm start left files but no marker: rebuilt
     half = tmp_path / "half"
     half.mkdir()
     (half / "config.json").write_text("{}")
-    bs.ensure_default_model(replace(micro_config(tmp_path), output_dir=str(half)))
+    ws.ensure_default_model(replace(micro_config(tmp_path), output_dir=str(half)))
     assert calls == [str(half)]
     # default location
-    bs.ensure_default_model()
-    assert calls[-1] == str(bs.default_model_dir())
+    ws.ensure_default_model()
+    assert calls[-1] == str(ws.default_model_dir())
 
 
-def test_bootstrap_removes_a_stale_marker_before_starting(tmp_path, monkeypatch):
+def test_warm_start_removes_a_stale_marker_before_starting(tmp_path, monkeypatch):
     out = tmp_path / "model"
     out.mkdir()
-    (out / bs.MARKER).write_text("{}")
-    monkeypatch.setattr(bs, "generate_conversations", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
+    (out / ws.MARKER).write_text("{}")
+    monkeypatch.setattr(ws, "generate_conversations", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
     with pytest.raises(KeyboardInterrupt):
-        bs.bootstrap(micro_config(tmp_path))
-    assert not bs.is_complete(out)
+        ws.warm_start(micro_config(tmp_path))
+    assert not ws.is_complete(out)
 
 
 def arithmetic(seed, n):
@@ -184,12 +185,12 @@ def test_batches_cover_everything_within_the_token_budget():
 
 def test_config_validation_and_yaml_round_trip(tmp_path):
     with pytest.raises(ValueError, match="policy kind"):
-        bs.BootstrapConfig(policy_mix={"genius": 1.0})
+        ws.WarmStartConfig(policy_mix={"genius": 1.0})
     with pytest.raises(ConfigError):
-        load_config(bs.BootstrapConfig, None, ["balance=bytes"])
-    config = load_config(bs.BootstrapConfig, None, ["model.hidden_size=64", "policy_mix={expert: 1.0}",
-                                                    "train.learning_rate=0.01"])
-    assert config.model.hidden_size == 64 and config.policy_mix == {"expert": 1.0}
+        load_config(ws.WarmStartConfig, None, ["balance=bytes"])
+    config = load_config(ws.WarmStartConfig, None, ["tiny.hidden_size=64", "policy_mix={expert: 1.0}",
+                                                    "train.learning_rate=0.01"], base=ws.tiny_config())
+    assert config.tiny.hidden_size == 64 and config.policy_mix == {"expert": 1.0} and config.base == ws.TINY
     assert config.train.learning_rate == 0.01 and config.train.batch_tokens == 4096  # the recipe's other settings stay
     with pytest.raises(ValueError, match="no scripted policies"):
-        mx.mixture(bs.BootstrapConfig(games=["no_such_game"]))
+        mx.mixture(ws.WarmStartConfig(games=["no_such_game"]))

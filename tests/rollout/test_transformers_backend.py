@@ -71,3 +71,21 @@ def test_sampling_is_reproducible_for_a_seed(tiny_model, tiny_tokenizer):
     ]
     assert runs[0] == runs[1]
     assert len({tuple(r) for r in runs[0]}) > 1, "samples of one prompt should differ"
+
+
+def test_an_episodes_sampled_reply_does_not_depend_on_its_batch(tiny_model, tiny_tokenizer):
+    """Each request draws from its own seeded stream, so splitting episodes across batches (or workers,
+    or a resumed run) gives every episode the same reply."""
+    chat = ChatTokenizer(tiny_tokenizer)
+    sampling = SamplingConfig(temperature=1.5, min_p=0.05, max_new_tokens=10, seed=11)
+    prompts = {f"ep{i}": chat.start([{"role": "user", "content": "Play a game. " * (i + 1)}]) for i in range(4)}
+    together = TransformersBackend(tiny_model, tiny_tokenizer).generate(
+        [TurnRequest(k, [], p) for k, p in prompts.items()], sampling)
+    for (key, prompt), reply in zip(prompts.items(), together):
+        alone = TransformersBackend(tiny_model, tiny_tokenizer).generate([TurnRequest(key, [], prompt)], sampling)[0]
+        assert alone.token_ids == reply.token_ids
+    # a resample of the same prompt for the same episode draws anew
+    backend = TransformersBackend(tiny_model, tiny_tokenizer)
+    first = backend.generate([TurnRequest("ep0", [], prompts["ep0"])], sampling)[0]
+    again = backend.generate([TurnRequest("ep0", [], prompts["ep0"])], sampling)[0]
+    assert first.token_ids == together[0].token_ids and again.token_ids != first.token_ids

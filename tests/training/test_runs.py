@@ -19,7 +19,7 @@ def weights(model_dir):
 def train_cmd(kind, model_dir, data, out, *extra):
     return ["-m", "curiosa.cli", "train", kind, f"model={model_dir}", f"data=[{data}]", f"train.output_dir={out}",
             "train.batch_size=4", "train.learning_rate=0.001", "train.micro_batch_tokens=3000", "train.threads=1",
-            "dtype=float32", "selection.min_turn_gap=1", *extra]
+            "dtype=float32", "train.mixed_precision='no'", "selection.min_turn_gap=1", *extra]
 
 
 def run(args, **kw):

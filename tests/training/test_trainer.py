@@ -14,7 +14,7 @@ from curiosa.training.sft import SFTConfig, SFTTrainer
 
 def config(tmp_path, kind="sft", **kw):
     base = dict(output_dir=str(tmp_path / "out"), learning_rate=1e-3, batch_size=4, micro_batch_tokens=20_000,
-                save_every=0, warmup_ratio=0.0, progress=False)
+                save_every=0, warmup_ratio=0.0, progress=False, mixed_precision="no")
     base.update(kw)
     if kind == "sft":
         return SFTConfig(**base)

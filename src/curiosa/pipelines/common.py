@@ -29,7 +29,7 @@ def paper_rpo() -> DPOConfig:
 def base_model_path(model: ModelConfig) -> str:
     """The starting model's path: an endpoint's model name as it is, 'default' resolved to the embedded
     default model's directory (built first if absent)."""
-    from curiosa.pipelines.bootstrap import resolve_model_path
+    from curiosa.pipelines.warm_start import resolve_model_path
 
     return model.path if model.backend == "openai" else resolve_model_path(model.path)
 
@@ -59,7 +59,8 @@ def save_timings(path: Path, timings: dict[str, float]) -> None:
 
 def evaluate_groups(config: Any, groups: list[str], model_path: str, output_dir: Path) -> dict[str, Any]:
     """Evaluate ``model_path`` on the test tasks of ``groups`` with a PAPRIKA-style config's evaluation
-    settings (``model``, ``eval_tasks_per_group``, ``eval_samples``, ``eval_sampling``, ``engine``, ``seed``)."""
+    settings (``model``, ``eval_tasks_per_group``, ``eval_samples``, ``eval_sampling``, ``engine``, ``rollout``,
+    ``seed``)."""
     from dataclasses import replace
 
     from curiosa.pipelines.evaluate import EvaluateConfig, evaluate
@@ -67,4 +68,5 @@ def evaluate_groups(config: Any, groups: list[str], model_path: str, output_dir:
     return evaluate(EvaluateConfig(
         model=replace(config.model, path=model_path), games=groups, split="test",
         tasks_per_game=config.eval_tasks_per_group, samples=config.eval_samples, k=config.eval_samples,
-        sampling=config.eval_sampling, engine=config.engine, output_dir=str(output_dir), seed=config.seed))
+        sampling=config.eval_sampling, engine=config.engine, rollout=config.rollout, output_dir=str(output_dir),
+        seed=config.seed))

@@ -36,12 +36,15 @@ from curiosa.data.curriculum import UCB1Bandit, cluster_tasks, learning_potentia
 from curiosa.data.sets import DataConfig
 from curiosa.envs.task import Task, stable_rng
 from curiosa.files import write_json
+from curiosa.runtime import environment_info
 from curiosa.pipelines.common import (base_model_path, evaluate_groups, paper_rpo, paper_train_sampling,
                                      save_timings, timed)
 from curiosa.pipelines.evaluate import paper_eval_sampling
 from curiosa.pipelines.generate import GenerateConfig
 from curiosa.rollout.backends import ModelConfig
 from curiosa.rollout.engine import EngineConfig
+from curiosa.rollout.executor import Executor, open_executor
+from curiosa.rollout.executor_config import ExecutorConfig, require_executor
 from curiosa.rollout.trajectory import Trajectory
 from curiosa.rollout.types import Backend, SamplingConfig
 from curiosa.training.dpo import DPOConfig
@@ -124,8 +127,13 @@ class CurriculumConfig:
     """Also evaluate the starting model (eval/base) and put the comparison in summary.json."""
     engine: EngineConfig = field(default_factory=EngineConfig)
     """Batching and resampling of unreadable replies, for every generation stage."""
+    rollout: ExecutorConfig = field(default_factory=ExecutorConfig)
+    """Where every generation stage's episodes are played: in this process, or on Ray workers
+    (rollout.executor=ray rollout.workers=N; the same episodes either way). A round's workers load its
+    model once and play all of the round's batches."""
     dtype: str = "auto"
-    """Weights' dtype in training (auto: bf16 on capable GPUs, else float32)."""
+    """Weights' dtype in training (auto: bf16 on capable GPUs; on a CPU float32 master weights, computed in
+    bf16 autocast where the CPU has bf16)."""
     seed: int = 0
     """Seed of the bandit's tie-breaks, the task draws, the environment seeds, data selection and training."""
 
@@ -212,6 +220,7 @@ class Curriculum:
     def __init__(self, config: CurriculumConfig, teacher: Backend | None = None) -> None:
         from curiosa import envs
 
+        require_executor(config.rollout)
         self.config = config
         self.teacher = teacher
         self.dir = Path(config.output_dir)
@@ -294,7 +303,7 @@ class Curriculum:
         used |= {c["task_id"] for c in state["chosen"]}
         out = self.round_dir(r) / "trajectories.jsonl"
         reader = _EpisodeReader(out)
-        backend: Backend | None = self.teacher
+        player: Executor | None = None
         try:
             while len(state["chosen"]) < cfg.tasks_per_round or state["pending"]:
                 if not state["pending"]:
@@ -304,11 +313,10 @@ class Curriculum:
                 pending = list(state["pending"])
                 reader.refresh()
                 if not all(reader.has_task(t, cfg.samples) for t in pending):
-                    if backend is None:
-                        from curiosa.rollout.backends import build_backend
-
-                        backend = build_backend(replace(cfg.model, path=model_path))
-                    self._play(pending, model_path, out, backend)
+                    if player is None:
+                        source = self.teacher if self.teacher is not None else replace(cfg.model, path=model_path)
+                        player = open_executor(cfg.rollout, source)
+                    self._play(pending, model_path, out, player)
                     reader.refresh()
                 for task_id in pending:
                     episodes = reader.of_task(task_id, cfg.samples)
@@ -322,8 +330,9 @@ class Curriculum:
                 state["bandit"] = bandit.to_dict()
                 self._save_state(r, state)
         finally:
-            if backend is not None and backend is not self.teacher:
-                del backend
+            if player is not None:
+                player.close()
+                del player
                 gc.collect()
         state["complete"] = True
         state["arms"] = round_arm_stats(state["chosen"], list(self.clusters))
@@ -357,13 +366,14 @@ class Curriculum:
             pending[arm] = pending.get(arm, 0) + 1
         return picks
 
-    def _play(self, task_ids: list[str], model_path: str, out: Path, backend: Backend) -> None:
+    def _play(self, task_ids: list[str], model_path: str, out: Path, player: Executor) -> None:
         from curiosa.pipelines.generate import generate
 
         cfg = self.config
         generate(GenerateConfig(model=replace(cfg.model, path=model_path), task_ids=task_ids, samples=cfg.samples,
-                                sampling=cfg.train_sampling, engine=cfg.engine, output=str(out), seed=cfg.seed),
-                 backend=backend)
+                                sampling=cfg.train_sampling, engine=cfg.engine, rollout=cfg.rollout, output=str(out),
+                                seed=cfg.seed),
+                 executor=player)
 
     # ------------------------------------------------------------------ stage: train
     def train_round(self, r: int, start: str) -> str:
@@ -436,6 +446,7 @@ class Curriculum:
         self._check_resumable()
         self.dir.mkdir(parents=True, exist_ok=True)
         save_config(cfg, self.dir / "config.yaml")
+        write_json(self.dir / "environment.json", environment_info())  # what "auto" resolved to, versions
         base = self._timed("base", self.base_model)
         model, bandit = base, self.new_bandit(1)
         rounds = []

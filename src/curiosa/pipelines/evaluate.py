@@ -16,6 +16,7 @@ from curiosa.files import write_json
 from curiosa.pipelines.generate import GenerateConfig, generate, select_tasks
 from curiosa.rollout.backends import ModelConfig
 from curiosa.rollout.engine import EngineConfig
+from curiosa.rollout.executor_config import ExecutorConfig
 from curiosa.rollout.types import Backend, SamplingConfig
 
 
@@ -44,6 +45,8 @@ class EvaluateConfig:
     """Sampling of the agent's replies (paper: temperature 0.7, min-p 0.3)."""
     engine: EngineConfig = field(default_factory=EngineConfig)
     """Batching and resampling of unreadable replies (an episode that stays unreadable is a failure)."""
+    rollout: ExecutorConfig = field(default_factory=ExecutorConfig)
+    """Where the episodes are played: in this process, or on Ray workers (the same episodes either way)."""
     output_dir: str = "runs/evaluate"
     """Directory of trajectories.jsonl and summary.json."""
     seed: int = 0
@@ -55,7 +58,7 @@ def generate_config(config: EvaluateConfig) -> GenerateConfig:
 
     return GenerateConfig(model=config.model, games=list(config.games) or list(envs.PAPRIKA_GROUPS),
                           split=config.split, tasks_per_game=config.tasks_per_game, samples=config.samples,
-                          sampling=config.sampling, engine=config.engine,
+                          sampling=config.sampling, engine=config.engine, rollout=config.rollout,
                           output=str(Path(config.output_dir) / "trajectories.jsonl"), seed=config.seed)
 
 

@@ -9,8 +9,10 @@ from typing import Any
 
 from curiosa import envs
 from curiosa.envs.task import Task
-from curiosa.rollout.backends import ModelConfig, build_backend
-from curiosa.rollout.engine import EngineConfig, EpisodeJob, RolloutEngine, make_jobs
+from curiosa.rollout.backends import ModelConfig
+from curiosa.rollout.engine import EngineConfig, EpisodeJob, make_jobs
+from curiosa.rollout.executor import Executor, open_executor
+from curiosa.rollout.executor_config import ExecutorConfig, require_executor
 from curiosa.rollout.store import TrajectoryStore
 from curiosa.rollout.types import Backend, SamplingConfig
 
@@ -35,6 +37,8 @@ class GenerateConfig:
     """How replies are sampled."""
     engine: EngineConfig = field(default_factory=EngineConfig)
     """Batching and resampling."""
+    rollout: ExecutorConfig = field(default_factory=ExecutorConfig)
+    """Where the episodes are played: in this process, or on Ray workers (the same episodes either way)."""
     output: str = "runs/generate/trajectories.jsonl"
     """Trajectory file (JSON lines, appended to; existing episodes are skipped, so a rerun resumes)."""
     seed: int = 0
@@ -64,7 +68,7 @@ def _check_same_policy(config: GenerateConfig, out: Path) -> None:
 
     from curiosa.config import load_config
 
-    saved = load_config(GenerateConfig, saved_path)
+    saved = load_config(GenerateConfig, saved_path, ["rollout.executor=local"])  # the executor changes no episode
     changes = []
     for section in ("model", "sampling"):
         before, now = asdict(getattr(saved, section)), asdict(getattr(config, section))
@@ -77,8 +81,15 @@ def _check_same_policy(config: GenerateConfig, out: Path) -> None:
                          "mix them. Choose another output file, or delete it to start over.")
 
 
-def generate(config: GenerateConfig, backend: Backend | None = None) -> dict[str, Any]:
-    """Play every (task, sample) not yet in ``config.output``; return a summary of this run."""
+def generate(config: GenerateConfig, backend: Backend | None = None,
+             executor: Executor | None = None) -> dict[str, Any]:
+    """Play every (task, sample) not yet in ``config.output``; return a summary of this run.
+
+    ``backend``: play with it instead of building one from ``config.model`` (on Ray, each worker gets a
+    copy). ``executor``: an open executor to play with (the caller keeps and closes it; ``config.rollout``
+    is then not used), so that several calls share its workers and their loaded models."""
+    if executor is None:
+        require_executor(config.rollout)
     tasks = select_tasks(config)
     jobs: list[EpisodeJob] = make_jobs(tasks, config.samples, seed=config.seed)
     out = Path(config.output)
@@ -91,17 +102,27 @@ def generate(config: GenerateConfig, backend: Backend | None = None) -> dict[str
         summary: dict[str, Any] = {"output": str(out), "jobs": len(jobs), "already_done": len(jobs) - len(todo)}
         if not todo:
             return {**summary, "played": 0}
-        if backend is None:
-            from curiosa.pipelines.bootstrap import resolve_model_path
-
-            model = config.model
-            if model.backend != "openai":
-                model = replace(model, path=resolve_model_path(model.path))
-            backend = build_backend(model)
-        engine = RolloutEngine(backend, config.sampling, config.engine)
-        start = time.perf_counter()
-        trajectories = engine.run(todo, on_trajectory=store.append)
-        elapsed = time.perf_counter() - start
+        player = executor if executor is not None else open_executor(config.rollout, _source(config, backend))
+        try:
+            start = time.perf_counter()
+            result = player.run(todo, config.sampling, config.engine, on_trajectory=store.append)
+            elapsed = time.perf_counter() - start
+        finally:
+            if executor is None:
+                player.close()
+    trajectories = result.trajectories
     wins = sum(t.success for t in trajectories)
     return {**summary, "played": len(trajectories), "success_rate": wins / max(1, len(trajectories)),
-            "seconds": round(elapsed, 2), **{f"engine_{k}": v for k, v in engine.stats.items()}}
+            "seconds": round(elapsed, 2), **{f"engine_{k}": v for k, v in result.engine_stats.items()},
+            **result.executor_stats}
+
+
+def _source(config: GenerateConfig, backend: Backend | None) -> ModelConfig | Backend:
+    """What the executor's backends come from: the backend given, or the model config with 'default'
+    resolved to the embedded model's directory (built first if absent)."""
+    if backend is not None:
+        return backend
+    from curiosa.pipelines.warm_start import resolve_model_path
+
+    model = config.model
+    return model if model.backend == "openai" else replace(model, path=resolve_model_path(model.path))

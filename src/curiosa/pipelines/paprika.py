@@ -22,11 +22,13 @@ from typing import Any
 
 from curiosa.data.sets import DataConfig
 from curiosa.files import write_json
+from curiosa.runtime import environment_info
 from curiosa.pipelines.common import (base_model_path, evaluate_groups, paper_rpo, paper_train_sampling,
                                      save_timings, timed)
 from curiosa.pipelines.evaluate import paper_eval_sampling
 from curiosa.pipelines.generate import GenerateConfig
 from curiosa.rollout.engine import EngineConfig
+from curiosa.rollout.executor_config import ExecutorConfig, require_executor
 from curiosa.rollout.backends import ModelConfig
 from curiosa.rollout.types import Backend, SamplingConfig
 from curiosa.training.dpo import DPOConfig
@@ -74,8 +76,12 @@ class PaprikaConfig:
     """Sampling in evaluation (paper: temperature 0.7, min-p 0.3)."""
     engine: EngineConfig = field(default_factory=EngineConfig)
     """Batching and resampling of unreadable replies, for every generation stage."""
+    rollout: ExecutorConfig = field(default_factory=ExecutorConfig)
+    """Where every generation stage's episodes are played: in this process, or on Ray workers
+    (rollout.executor=ray rollout.workers=N; the same episodes either way)."""
     dtype: str = "auto"
-    """Weights' dtype in training (auto: bf16 on capable GPUs, else float32)."""
+    """Weights' dtype in training (auto: bf16 on capable GPUs; on a CPU float32 master weights, computed in
+    bf16 autocast where the CPU has bf16)."""
     report: bool = True
     """Write report.html and the figures at the end."""
     seed: int = 0
@@ -102,6 +108,7 @@ class Paprika:
     def __init__(self, config: PaprikaConfig, teacher: Backend | None = None) -> None:
         from curiosa import envs
 
+        require_executor(config.rollout)
         self.config = config
         self.teacher = teacher
         self.dir = Path(config.output_dir)
@@ -134,7 +141,7 @@ class Paprika:
         for samples, games in sorted(by_samples.items()):
             generate(GenerateConfig(model=model, games=games, split="train", tasks_per_game=cfg.train_tasks_per_group,
                                     samples=samples, sampling=cfg.train_sampling, engine=cfg.engine,
-                                    output=str(out), seed=cfg.seed), backend=self.teacher)
+                                    rollout=cfg.rollout, output=str(out), seed=cfg.seed), backend=self.teacher)
         return out
 
     def _train(self, kind: str, start: str, data: Path, train: OfflineConfig) -> str:
@@ -164,6 +171,7 @@ class Paprika:
             raise ValueError("PAPRIKA trains the model: use a local model (backend transformers or vllm), not an endpoint")
         self.dir.mkdir(parents=True, exist_ok=True)
         save_config(cfg, self.dir / "config.yaml")
+        write_json(self.dir / "environment.json", environment_info())  # what "auto" resolved to, versions
         base = self._timed("base", self.base_model)
         data = self._timed("rollouts", self.rollouts)
         start = base if cfg.skip_sft else self._timed("sft", self._train, "sft", base, data, cfg.sft)

@@ -34,6 +34,9 @@ class RLConfig(RLTrainerConfig):
     engine: EngineConfig = field(default_factory=lambda: EngineConfig(max_resamples=0, progress=False))
     """Rollout batching; max_resamples 0 (default) trains on unreadable attempts as wrong ones
     instead of hiding them by resampling."""
+    generation_dtype: str = "auto"
+    """Dtype the episodes are generated in (auto: bf16 where the hardware has it), whatever the dtype of
+    the weights being trained: the rollout backend copies them once per step."""
 
 
 class EpisodeSource:
@@ -63,7 +66,8 @@ class EpisodeSource:
         acc, cfg = self.accelerator, self.config
         problems = self.problems(step)[acc.process_index::acc.num_processes]
         jobs = make_jobs(problems, cfg.samples_per_prompt, seed=cfg.seed * 1_000_003 + step)
-        backend = make_backend("transformers", model=policy, tokenizer=self.tokenizer, chat=self.chat, name="policy")
+        backend = make_backend("transformers", model=policy, tokenizer=self.tokenizer, chat=self.chat, name="policy",
+                               lean_dtype=cfg.generation_dtype)
         sampling = replace(cfg.sampling, seed=cfg.sampling.seed * 1_000_003 + step + 7919 * acc.process_index)
         episodes = RolloutEngine(backend, sampling, cfg.engine, chat=self.chat).run(jobs)
         order = {job.id: i for i, job in enumerate(jobs)}
@@ -91,10 +95,10 @@ def run_rl(config: RLConfig, model_path: str, tasks: Sequence[Task], dtype: str 
     from curiosa.training.base import make_accelerator
 
     tokenizer = load_tokenizer(model_path)
-    model = load_model(model_path, dtype=dtype, tokenizer=tokenizer, device="cpu", lora=config.lora)
+    model = load_model(model_path, dtype=dtype, tokenizer=tokenizer, device="cpu", lora=config.lora, for_training=True)
     reference = None
     if reference_path is not None and reference_path != model_path:
-        reference = load_model(reference_path, dtype=dtype, tokenizer=tokenizer, device="cpu")
+        reference = load_model(reference_path, dtype=dtype, tokenizer=tokenizer, device="cpu", for_training=True)
     accelerator = make_accelerator(config)
     source = EpisodeSource(config, tasks, tokenizer, accelerator)
     return RLTrainer(config, model, tokenizer, source, accelerator=accelerator, reference=reference).train()

@@ -26,10 +26,12 @@ from typing import Any, Sequence
 
 from curiosa.envs.task import Task
 from curiosa.files import write_json
+from curiosa.runtime import environment_info
 from curiosa.pipelines.common import base_model_path, logger, save_timings, timed
 from curiosa.pipelines.generate import GenerateConfig
 from curiosa.pipelines.rl import RLConfig
 from curiosa.rollout.engine import EngineConfig
+from curiosa.rollout.executor_config import ExecutorConfig, require_executor
 from curiosa.rollout.backends import ModelConfig
 from curiosa.rollout.trajectory import Trajectory
 from curiosa.rollout.types import Backend, SamplingConfig
@@ -120,8 +122,12 @@ class ScoreConfig:
     """Sampling in evaluation (paper: greedy)."""
     engine: EngineConfig = field(default_factory=_engine)
     """Batching of evaluation and sampling; max_resamples 0: an unreadable attempt is a wrong one."""
+    rollout: ExecutorConfig = field(default_factory=ExecutorConfig)
+    """Where the sampling and evaluation episodes are played: in this process, or on Ray workers
+    (rollout.executor=ray rollout.workers=N; the same episodes either way)."""
     dtype: str = "auto"
-    """Weights' dtype in training (auto: bf16 on capable GPUs, else float32)."""
+    """Weights' dtype in training (auto: bf16 on capable GPUs; on a CPU float32 master weights, computed in
+    bf16 autocast where the CPU has bf16)."""
     report: bool = True
     """Write report.html and the figures at the end."""
     seed: int = 0
@@ -227,6 +233,7 @@ class Score:
     """
 
     def __init__(self, config: ScoreConfig, teacher: Backend | None = None) -> None:
+        require_executor(config.rollout)
         self.config = config
         self.teacher = teacher
         self.dir = Path(config.output_dir)
@@ -250,7 +257,8 @@ class Score:
 
         cfg = self.config
         generate(GenerateConfig(model=replace(cfg.model, path=model_path), task_ids=[t.id for t in tasks],
-                                samples=samples, sampling=sampling, engine=cfg.engine, output=str(output), seed=cfg.seed),
+                                samples=samples, sampling=sampling, engine=cfg.engine, rollout=cfg.rollout,
+                                output=str(output), seed=cfg.seed),
                  backend)
         wanted = {j.id for j in make_jobs(tasks, samples, seed=cfg.seed)}
         return [t for t in load_trajectories(output) if t.id in wanted]
@@ -335,6 +343,7 @@ class Score:
             raise ValueError("SCoRe trains the model on its own rollouts: use the transformers backend")
         self.dir.mkdir(parents=True, exist_ok=True)
         save_config(cfg, self.dir / "config.yaml")
+        write_json(self.dir / "environment.json", environment_info())  # what "auto" resolved to, versions
         base = self._timed("base", self.base_model)
         models = {"base": base}
         skipped: dict[str, str] = {}

@@ -33,7 +33,8 @@ class TrainJob:
     train: DPOConfig = field(default_factory=DPOConfig)
     """Optimisation settings (beta and alpha matter to dpo and rpo only; dpo trains with alpha 0)."""
     dtype: str = "auto"
-    """Weights' dtype while training: auto (bf16 on capable GPUs, else float32), float32, bfloat16."""
+    """Weights' dtype while training: auto (bf16 on capable GPUs; float32 master weights on a CPU, computed in
+    bf16 autocast where the CPU has bf16), float32, bfloat16."""
 
 
 def _is_pairs_file(path: Path) -> bool:
@@ -97,7 +98,7 @@ def run_training(kind: Kind, job: TrainJob) -> Path:
     """Train and return the final model directory (skipped when it already exists)."""
     from curiosa.config import save_config
     from curiosa.models.loading import load_model, load_tokenizer
-    from curiosa.pipelines.bootstrap import resolve_model_path
+    from curiosa.pipelines.warm_start import resolve_model_path
 
     settings = settings_for(kind, job.train)
     final = Path(settings.output_dir) / "model"
@@ -110,7 +111,7 @@ def run_training(kind: Kind, job: TrainJob) -> Path:
     examples, stats = prepare_examples(kind, job, tokenizer, write=accelerator.is_main_process)
     if not examples:
         raise ValueError(f"no {kind} examples could be selected from {', '.join(job.data)}: {stats}")
-    model = load_model(path, dtype=job.dtype, lora=settings.lora, tokenizer=tokenizer, device="cpu")
+    model = load_model(path, dtype=job.dtype, lora=settings.lora, tokenizer=tokenizer, device="cpu", for_training=True)
     if kind == "sft":
         trainer: SFTTrainer | DPOTrainer = SFTTrainer(settings, model, examples, tokenizer=tokenizer,  # type: ignore[arg-type]
                                                       accelerator=accelerator)

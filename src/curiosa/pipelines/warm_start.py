@@ -1,21 +1,24 @@
-"""The embedded default model: a tiny Llama trained from scratch by imitation of scripted players.
+"""The embedded default model: a pretrained instruct model from the package registry, warm-started.
 
-``bootstrap(config, sources=None)`` runs the recipe and returns the model directory:
+Zero-shot, SmolLM2-135M-Instruct does not play the games (it does not follow the reply format). The
+default model is that model after a short **warm start**: imitation, on the train split only, of the
+scripted policies' mixed-quality play of the games (expert, noisy, heuristic, random) and of two-attempt
+math transcripts that sometimes fix, often copy and sometimes break the first answer. It then plays
+every game in format, mediocrely and diversely: the stand-in for an instruct model that PAPRIKA and
+SCoRe must improve from its own play. ``warm_start(config, sources=None)`` returns the model directory:
 
-1. **Data.** The conversations of the mixture (``pipelines.mixture``): the games played on their train
-   split by scripted policies of mixed quality, plus the extra sources the config names or the caller
-   passes in (``sources``), balanced by amount of text.
-2. **Tokenizer.** A byte-level BPE trained on the conversations' text, with the ChatML template.
-3. **Encoding.** Each conversation's exact ids and agent mask; one longer than ``max_length`` loses
-   whole trailing turns.
-4. **Model.** A fresh Llama of ``TinyModelConfig``'s shape.
-5. **Training.** The shared SFT trainer (``training.sft``): token-mean loss on agent tokens, batches of
-   ``train.batch_tokens`` tokens packed end to end, AdamW with warm-up and a cosine schedule. The
-   recipe's time budget covers everything; training gets what the other steps leave and compresses its
-   schedule to fit, so slow or busy machines still finish in time (with a less trained model).
-6. **Saving.** A standard Hugging Face directory (safetensors weights, tokenizer with its chat
-   template), the config as ``bootstrap_config.yaml``, the training log as ``training_log.json``,
-   and last a marker file: a directory without it is an unfinished bootstrap and is rebuilt.
+1. **Base.** The catalogue model (pulled from the registry, verified and converted once), any model
+   directory or ``.gguf`` file, or ``tiny``: a fresh 1.3M-parameter Llama with a tokenizer trained on
+   the data (for tests and ``--tiny``).
+2. **Data.** The conversations of the mixture (``pipelines.mixture``), balanced by amount of text, plus
+   any extra source the config names or the caller passes in (``sources``); each encoded exactly with
+   the base's chat template; one longer than ``max_length`` loses whole trailing turns.
+3. **Training.** The shared SFT trainer (``training.sft``) on the agent's tokens, in bf16 autocast with
+   fp32 master weights where the CPU has bf16. Checkpoints every ``train.save_every`` steps: a killed
+   warm start, run again, regenerates the same data and resumes its training.
+4. **Saving.** A standard Hugging Face directory (bf16 safetensors, tokenizer, chat template), the config
+   as ``warm_start_config.yaml``, the training log as ``training_log.json``, and last a marker file: a
+   directory without it is unfinished and is built again.
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import shutil
 import time
 from dataclasses import dataclass, field, replace
@@ -35,42 +37,65 @@ import numpy as np
 from curiosa.data.conversations import Conversation, encode_conversations
 from curiosa.data.examples import Example
 from curiosa.files import file_lock
+from curiosa.models.gguf import curiosa_home
 from curiosa.models.tiny import TinyModelConfig, build_model, train_tokenizer
 from curiosa.pipelines.mixture import DataSource, MixtureConfig, available_cores, generate_conversations
 from curiosa.training.sft import SFTConfig, SFTTrainer
 
 logger = logging.getLogger(__name__)
 
-MARKER = "BOOTSTRAP_COMPLETE"
-"""Written last into the model directory: its absence means the bootstrap did not finish."""
-RECIPE_VERSION = 3
+MARKER = "WARM_START_COMPLETE"
+"""Written last into the model directory: its absence means the warm start did not finish."""
+RECIPE_VERSION = 4
 """Bumped whenever the recipe changes what it produces (recorded in the marker and the log)."""
-CONFIG_FILE = "bootstrap_config.yaml"
+CONFIG_FILE = "warm_start_config.yaml"
 LOG_FILE = "training_log.json"
+TINY = "tiny"
+"""``base`` value for a fresh tiny model trained from scratch (tests, ``--tiny``)."""
+DEFAULT_BASE = "smollm2-135m-instruct"
 
 
 def _recipe_training() -> SFTConfig:
-    return SFTConfig(learning_rate=4e-3, batch_tokens=4096, epochs=1.0, warmup_ratio=0.04, min_lr_ratio=0.1,
-                     adam_beta2=0.95, max_grad_norm=1.0, save_every=0, micro_batch_tokens=1 << 30)
+    return SFTConfig(learning_rate=2e-4, batch_tokens=8192, epochs=1.0, warmup_ratio=0.05, min_lr_ratio=0.1,
+                     weight_decay=0.0, max_grad_norm=1.0, save_every=20, keep_checkpoints=1,
+                     micro_batch_tokens=4096)
+
+
+def _extra_sources() -> dict[str, float]:
+    return {"self_correction_math": 1.0}
 
 
 @dataclass
-class BootstrapConfig(MixtureConfig):
-    """The recipe of the embedded default model (defaults: about 16 minutes on 2 free CPU cores). The
-    mixture's settings come first; ``train`` holds the shared trainer's settings."""
+class WarmStartConfig(MixtureConfig):
+    """The recipe of the embedded default model (defaults: about 20 minutes on 2 free CPU cores). The
+    mixture's settings come first; ``train`` holds the shared SFT trainer's settings."""
 
+    extra_sources: dict[str, float] = field(default_factory=_extra_sources)
+    """Sources beyond the games and their weights: the student's two-attempt math transcripts (sometimes
+    fixing, often copying, sometimes breaking the first answer) give SCoRe its starting problem."""
+    episodes_per_game: int = 110
+    """Episodes of an average game; the total (games x this) is shared so that every source gets the same
+    amount of text (short games get more episodes, long ones fewer). About a million tokens in all."""
+    min_episodes: int = 8
+    """No source gets fewer episodes than this."""
     output_dir: str = ""
     """Where the model directory is written (empty: the default model directory, see default_model_dir)."""
-    model: TinyModelConfig = field(default_factory=TinyModelConfig)
-    """Shape of the model; its vocab_size is the tokenizer's vocabulary."""
-    max_length: int = 3072
-    """Longest training sequence in tokens; longer conversations lose whole trailing turns."""
+    base: str = DEFAULT_BASE
+    """The model warm-started: a catalogue name (`curiosa models list`), a model directory or .gguf file,
+    or 'tiny' for a fresh tiny model trained from scratch (its shape is `tiny`)."""
+    tiny: TinyModelConfig = field(default_factory=TinyModelConfig)
+    """Shape of the tiny model (base 'tiny' only); its vocab_size is the tokenizer's vocabulary."""
+    max_length: int = 1024
+    """Longest training conversation in tokens; longer ones lose whole trailing turns."""
     train: SFTConfig = field(default_factory=_recipe_training)
-    """Imitation training (its output_dir is a work directory inside the model directory, and its seed
-    is this config's seed + 1)."""
-    time_limit_minutes: float = 18.0
-    """Budget of the whole bootstrap, everything included (0: none); training gets what the other steps
-    leave. On a free 2-core machine the planned steps finish first."""
+    """Imitation training (its output_dir is a work directory inside the model directory, kept until the
+    model is saved so that a killed warm start resumes; its seed is this config's seed + 1)."""
+    dtype: str = "auto"
+    """Dtype of the saved model (auto: bf16 where the hardware computes it natively, else float32)."""
+    time_limit_minutes: float = 120.0
+    """Safety limit of the whole warm start (0: none): on a machine too slow for the planned steps, training
+    gets what the other steps leave, with its schedule compressed to fit. On these 2-core machines the
+    planned steps finish first, so the result does not depend on timing."""
     val_fraction: float = 0.02
     """Conversations held out to report a validation loss (at most 64)."""
     threads: int = 0
@@ -86,26 +111,54 @@ class BootstrapConfig(MixtureConfig):
             raise ValueError(f"val_fraction must be in [0, 0.5), got {self.val_fraction}")
 
 
+def tiny_config(**overrides: Any) -> WarmStartConfig:
+    """The from-scratch recipe: a 1.3M-parameter Llama and its own tokenizer (``curiosa warm-start --tiny``)."""
+    train = SFTConfig(learning_rate=4e-3, batch_tokens=4096, epochs=1.0, warmup_ratio=0.04, min_lr_ratio=0.1,
+                      adam_beta2=0.95, max_grad_norm=1.0, save_every=0, micro_batch_tokens=1 << 30)
+    settings: dict[str, Any] = dict(base=TINY, max_length=3072, train=train, dtype="float32", extra_sources={},
+                                    time_limit_minutes=18.0, episodes_per_game=1000, min_episodes=40)
+    settings.update(overrides)
+    return WarmStartConfig(**settings)
+
+
 # --------------------------------------------------------------------------------------------- entry points
 def default_model_dir() -> Path:
-    """Where the default model lives: $CURIOSA_HOME (default ~/.cache/curiosa)/models/tiny-default."""
-    home = os.environ.get("CURIOSA_HOME") or str(Path("~/.cache/curiosa").expanduser())
-    return Path(home).expanduser() / "models" / "tiny-default"
+    """Where the default model lives: $CURIOSA_HOME (default ~/.cache/curiosa)/models/default."""
+    return curiosa_home() / "models" / "default"
 
 
 def is_complete(path: str | Path) -> bool:
-    """True when ``path`` holds a model whose bootstrap finished (its marker file exists)."""
+    """True when ``path`` holds a model whose warm start finished (its marker file exists)."""
     return (Path(path) / MARKER).is_file()
 
 
-def bootstrap(config: BootstrapConfig | None = None, sources: Mapping[str, DataSource] | None = None) -> Path:
-    """Build the tokenizer and the model, train it by imitation, save it; returns the model directory.
-    ``sources``: data sources the config's ``extra_sources`` may name, beyond the built-in ones."""
+def _base(config: WarmStartConfig, data: Mapping[str, Sequence[Conversation]]) -> tuple[Any, Any, str]:
+    """The model to train, its tokenizer, and where it came from."""
+    from curiosa.models.loading import load_model, load_tokenizer, resolve_source
+
+    if config.base == TINY:
+        tokenizer = train_tokenizer(_texts(data), vocab_size=config.tiny.vocab_size,
+                                    split_digits=config.tiny.split_digits)
+        model = build_model(tokenizer, config.tiny, seed=config.seed)
+        model.generation_config.eos_token_id = tokenizer.convert_tokens_to_ids("<|im_end|>")
+        model.generation_config.pad_token_id = tokenizer.pad_token_id
+        return model, tokenizer, TINY
+    source = resolve_source(config.base)
+    tokenizer = load_tokenizer(source)
+    # fp32 master weights: the trainer computes in bf16 autocast where the CPU has it
+    model = load_model(source, dtype="float32", device="cpu", tokenizer=tokenizer, lora=config.train.lora)
+    return model, tokenizer, source
+
+
+def warm_start(config: WarmStartConfig | None = None, sources: Mapping[str, DataSource] | None = None) -> Path:
+    """Build the default model (or the one ``config`` describes); returns its directory. ``sources``:
+    data sources the config's ``extra_sources`` may name, beyond the built-in ones."""
     import torch
 
     from curiosa.config import save_config
+    from curiosa.models.dtype import resolve_dtype
 
-    config = config or BootstrapConfig()
+    config = config or WarmStartConfig()
     out = Path(config.output_dir).expanduser() if config.output_dir else default_model_dir()
     out.mkdir(parents=True, exist_ok=True)
     (out / MARKER).unlink(missing_ok=True)
@@ -115,14 +168,13 @@ def bootstrap(config: BootstrapConfig | None = None, sources: Mapping[str, DataS
     previous_threads = torch.get_num_threads()
     torch.set_num_threads(threads)
     try:
-        logger.info("bootstrap: generating episodes")
+        logger.info("warm start: generating episodes")
         data = generate_conversations(config, sources, progress=config.progress)
         timings["generate"] = time.time() - t0
 
         t = time.time()
-        tokenizer = train_tokenizer(_texts(data), vocab_size=config.model.vocab_size,
-                                    split_digits=config.model.split_digits)
-        timings["tokenizer"] = time.time() - t
+        model, tokenizer, source = _base(config, data)
+        timings["base"] = time.time() - t
 
         t = time.time()
         examples, stats = encode_conversations(tokenizer, data, config.max_length)
@@ -130,23 +182,21 @@ def bootstrap(config: BootstrapConfig | None = None, sources: Mapping[str, DataS
             raise RuntimeError("no training example fits max_length; raise max_length")
         train, val = _split(examples, config.val_fraction, config.seed)
         timings["encode"] = time.time() - t
-
-        model = build_model(tokenizer, config.model, seed=config.seed)
-        model.generation_config.eos_token_id = tokenizer.convert_tokens_to_ids("<|im_end|>")
-        model.generation_config.pad_token_id = tokenizer.pad_token_id
-        logger.info("bootstrap: training %.1fM parameters on %d conversations (%d tokens)",
+        logger.info("warm start: %s, %.0fM parameters, %d conversations (%d tokens)", source,
                     _count(model) / 1e6, len(train), sum(len(e.ids) for e in train))
+
         t = time.time()
         work = out / "training"
-        shutil.rmtree(work, ignore_errors=True)
         settings = replace(config.train, output_dir=str(work), seed=config.seed + 1, progress=config.progress)
         if config.time_limit_minutes > 0:
-            # keep a reserve for the validation loss and saving
-            reserve = 15.0 + 0.0005 * sum(len(e.ids) for e in val)
+            reserve = 30.0 + 0.002 * sum(len(e.ids) for e in val)  # validation loss and saving
             budget = max(1.0, config.time_limit_minutes * 60.0 - (t - t0) - reserve)
             settings = replace(settings, time_limit_minutes=budget / 60.0)
         trainer = SFTTrainer(settings, model, train, tokenizer=tokenizer)
         trainer.train()
+        model = trainer.accelerator.unwrap_model(trainer.model)
+        if config.train.lora is not None:
+            model = model.merge_and_unload()
         timings["train"] = time.time() - t
         log = _training_log(work / "metrics.jsonl", trainer)
         if val:
@@ -156,23 +206,24 @@ def bootstrap(config: BootstrapConfig | None = None, sources: Mapping[str, DataS
         for name in (MARKER, "model.safetensors", LOG_FILE):
             with contextlib.suppress(FileNotFoundError):
                 (out / name).unlink()
-        model.save_pretrained(out, safe_serialization=True)
+        model.to(resolve_dtype(config.dtype)).save_pretrained(out, safe_serialization=True)
         tokenizer.save_pretrained(out)
         save_config(config, out / CONFIG_FILE)
         shutil.rmtree(work, ignore_errors=True)
         timings["save"] = time.time() - t
         timings["total"] = time.time() - t0
         log.update({
-            "recipe_version": RECIPE_VERSION, "parameters": _count(model), "vocab_size": len(tokenizer),
-            "threads": threads, "timings_seconds": {k: round(v, 1) for k, v in timings.items()},
+            "recipe_version": RECIPE_VERSION, "base": config.base, "parameters": _count(model),
+            "vocab_size": len(tokenizer), "threads": threads,
+            "timings_seconds": {k: round(v, 1) for k, v in timings.items()},
             "sources": stats, "train_examples": len(train), "val_examples": len(val),
         })
         (out / LOG_FILE).write_text(json.dumps(log, indent=1) + "\n")
-        (out / MARKER).write_text(json.dumps({"recipe_version": RECIPE_VERSION, "finished": time.time(),
-                                              "seconds": round(timings["total"], 1)}) + "\n")
+        (out / MARKER).write_text(json.dumps({"recipe_version": RECIPE_VERSION, "base": config.base,
+                                              "finished": time.time(), "seconds": round(timings["total"], 1)}) + "\n")
     finally:
         torch.set_num_threads(previous_threads)
-    logger.info("bootstrap: done in %.0f s, model in %s", timings.get("total", 0.0), out)
+    logger.info("warm start: done in %.0f s, model in %s", timings.get("total", 0.0), out)
     return out
 
 
@@ -183,13 +234,13 @@ def resolve_model_path(path: str) -> str:
     return str(ensure_default_model()) if path == DEFAULT_MODEL else path
 
 
-def ensure_default_model(config: BootstrapConfig | None = None) -> Path:
-    """The default model directory, bootstrapped first when it lacks a finished model.
+def ensure_default_model(config: WarmStartConfig | None = None) -> Path:
+    """The default model directory, built first when it lacks a finished model of this recipe.
 
-    Concurrent callers wait on a lock file instead of training twice. An unfinished directory (no
-    marker, e.g. a killed bootstrap) is rebuilt in place.
+    Concurrent callers wait on a lock file instead of building twice. An unfinished directory (no
+    marker, e.g. a killed warm start) is built again in place, resuming its training checkpoints.
     """
-    config = config or BootstrapConfig()
+    config = config or WarmStartConfig()
     out = Path(config.output_dir).expanduser() if config.output_dir else default_model_dir()
     if _is_current(out):
         return out
@@ -199,8 +250,9 @@ def ensure_default_model(config: BootstrapConfig | None = None) -> Path:
             return out
         if is_complete(out):
             logger.warning("curiosa: the default model in %s comes from an older recipe; rebuilding it", out)
-        logger.warning("curiosa: building the default model in %s (a one-time job of about 16 minutes)", out)
-        return bootstrap(replace(config, output_dir=str(out)))
+        logger.warning("curiosa: preparing the default model in %s (a one-time job of about 20 minutes: "
+                       "pull %s, convert it, warm-start it on the games)", out, config.base)
+        return warm_start(replace(config, output_dir=str(out)))
 
 
 def agent_loss(model: Any, examples: Sequence[Example], batch_tokens: int = 4096) -> float:

@@ -58,7 +58,8 @@ class TrainerConfig:
     max_grad_norm: float = 1.0
     """Gradient clipping (0 disables it)."""
     mixed_precision: str = "auto"
-    """auto (bf16 on GPUs that support it, else none), no, bf16 or fp16."""
+    """auto (bf16 autocast on GPUs and CPUs that support it, else none), no, bf16 or fp16. The weights
+    stay as loaded (fp32 master weights for stable updates); matrix products run in bf16."""
     gradient_checkpointing: bool = False
     """Recompute activations in the backward pass to save memory."""
     lora: LoraConfig | None = None
@@ -89,18 +90,22 @@ class TrainerConfig:
             raise ValueError(f"learning_rate must not be negative, got {self.learning_rate}")
 
 
-def _mixed_precision(setting: str) -> str:
-    if setting != "auto":
-        return setting
-    return "bf16" if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else "no"
+def mixed_precision(setting: str) -> str:
+    """The accelerate mixed-precision mode ``setting`` means on this machine."""
+    from curiosa.models.dtype import auto_mixed_precision
+
+    return auto_mixed_precision() if setting == "auto" else setting
 
 
 def make_accelerator(config: TrainerConfig) -> Any:
+    """accelerate's Accelerator for ``config``. bf16 autocast is the trainer's own (``Trainer.autocast``), so
+    that trainers of one process may differ in precision; only fp16 (GPUs: it needs a gradient scaler) is
+    left to accelerate, whose precision is one per process."""
     from accelerate import Accelerator
 
     return Accelerator(
         cpu=not torch.cuda.is_available(),  # several CPU processes under a launcher: MULTI_CPU with gloo
-        mixed_precision=_mixed_precision(config.mixed_precision),
+        mixed_precision="fp16" if mixed_precision(config.mixed_precision) == "fp16" else "no",
         log_with=config.report_to or None, project_dir=config.output_dir,
     )
 
@@ -130,6 +135,9 @@ class Trainer:
     """Shown on the progress bar and recorded in checkpoints (a checkpoint of another method is refused)."""
 
     def __init__(self, config: TrainerConfig, model: Any, tokenizer: Any = None, accelerator: Any = None) -> None:
+        from curiosa.runtime import keep_freed_memory
+
+        keep_freed_memory()
         self.config = config
         self.tokenizer = tokenizer
         self.out = Path(config.output_dir)
@@ -211,6 +219,15 @@ class Trainer:
         """This process's share of a step's items (round robin)."""
         acc = self.accelerator
         return list(items[acc.process_index::acc.num_processes])
+
+    def autocast(self) -> Any:
+        """The context forward passes run in: bf16 autocast over the fp32 master weights when the
+        config's mixed precision is bf16, else nothing."""
+        import contextlib
+
+        if mixed_precision(self.config.mixed_precision) != "bf16":
+            return contextlib.nullcontext()
+        return torch.autocast(device_type=self.accelerator.device.type, dtype=torch.bfloat16)
 
     def idle_backward(self) -> None:
         """A process with nothing to train this step still takes part in the gradient sync."""

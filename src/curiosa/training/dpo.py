@@ -57,7 +57,7 @@ class DPOTrainer(OfflineTrainer):
         mine = self.local_share(list(range(len(self.examples))))
         values: dict[str, tuple[float, float]] = {}
         self.model.eval()
-        with torch.no_grad():
+        with torch.no_grad(), self.autocast():
             for group in self.micro_batches(mine):
                 chosen, rejected = self.pair_logps(group)
                 for i, c, r in zip(group, chosen[0].tolist(), rejected[0].tolist()):

@@ -136,7 +136,8 @@ class OfflineTrainer(Trainer):
         for n, group in enumerate(micro):
             context = acc.no_sync(self.model) if n < len(micro) - 1 else contextlib.nullcontext()
             with context:
-                loss, parts = self.loss(group, totals)
+                with self.autocast():
+                    loss, parts = self.loss(group, totals)
                 acc.backward(loss * acc.num_processes * weight)
             for key, value in parts.items():
                 metrics[key] = metrics.get(key, 0.0) + value * weight

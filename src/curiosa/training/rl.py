@@ -234,7 +234,8 @@ class RLTrainer(Trainer):
             reference = self._reference_logps(packed)
             context = acc.no_sync(self.model) if n < len(micro) - 1 else contextlib.nullcontext()
             with context:
-                logps = token_logps(self.model, packed)
+                with self.autocast():
+                    logps = token_logps(self.model, packed)
                 episode = torch.tensor(group, device=acc.device)[packed.target_seq]
                 attempt = packed.target_tag.clamp(1, 2)
                 kl = kl_penalty(logps, reference)
@@ -249,10 +250,13 @@ class RLTrainer(Trainer):
 
     @torch.no_grad()
     def _reference_logps(self, packed: Any) -> torch.Tensor:
-        if self.reference is not None:
-            return token_logps(self.reference, packed)
-        with self.accelerator.unwrap_model(self.model).disable_adapter():
-            return token_logps(self.model, packed)
+        """The reference's log-probs, computed in the policy's precision (its own autocast), so that the
+        KL is zero where the two models agree."""
+        with self.autocast():
+            if self.reference is not None:
+                return token_logps(self.reference, packed)
+            with self.accelerator.unwrap_model(self.model).disable_adapter():
+                return token_logps(self.model, packed)
 
     def accumulate(self, step: int) -> dict[str, Any]:
         index, phase = self.phase_at(step)

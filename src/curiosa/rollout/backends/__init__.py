@@ -64,7 +64,7 @@ def build_backend(model: ModelConfig) -> Backend:
     path = model.path
     if path == DEFAULT_MODEL:
         raise ValueError("model.path 'default' names the embedded default model, which a pipeline prepares: "
-                         "resolve it first (curiosa.pipelines.bootstrap.resolve_model_path), or pass a directory")
+                         "resolve it first (curiosa.pipelines.warm_start.resolve_model_path), or pass a directory")
     if model.backend == "vllm":
         return make_backend("vllm", model=path, dtype=model.dtype)
     if model.backend != "transformers":

@@ -27,6 +27,7 @@ from transformers import Cache, CacheLayerMixin
 
 from curiosa.models import attention
 from curiosa.models.chat import ChatTokenizer
+from curiosa.rollout.backends.seeding import SeedTracker
 from curiosa.rollout.sampling import Sampler
 from curiosa.rollout.types import SamplingConfig, TurnRequest, TurnResult
 
@@ -46,7 +47,7 @@ class _Plan:
         self.rows = 0
         """The leading rows the pass runs on."""
         self.total = 0
-        """All rows (the size of a newly allocated layer)."""
+        """Rows allocated (a new layer's size; at least the rows in use)."""
         self.used = 0
         """Columns the pass attends over (the longest live row after the pass)."""
         self.targets: torch.Tensor | None = None
@@ -107,10 +108,13 @@ class RowCacheLayer(CacheLayerMixin):
                 grown[:, :, : t.shape[2] - 1] = t[:, :, :-1]
                 setattr(self, name, grown)
 
-    def add_row(self) -> None:
-        if self.is_initialized:
-            self.keys = torch.cat([self.keys, self.keys.new_zeros((1, *self.keys.shape[1:]))])
-            self.values = torch.cat([self.values, self.values.new_zeros((1, *self.values.shape[1:]))])
+    def grow_rows(self, rows: int) -> None:
+        if self.is_initialized and rows > self.keys.shape[0]:
+            for name in ("keys", "values"):
+                t = getattr(self, name)
+                grown = t.new_zeros((rows, *t.shape[1:]))
+                grown[: t.shape[0]] = t
+                setattr(self, name, grown)
 
     def swap(self, a: int, b: int, width: int) -> None:
         if self.is_initialized:
@@ -140,9 +144,12 @@ class RowCache(Cache):
         for layer in self.layers:
             layer.grow(self.plan.capacity)
 
-    def add_row(self) -> None:
-        for layer in self.layers:
-            layer.add_row()
+    def add_row(self, rows: int) -> None:
+        """Make room for ``rows`` rows (doubling, so adding rows one by one copies little)."""
+        if rows > self.plan.total:
+            self.plan.total = max(rows, 2 * self.plan.total, 8)
+            for layer in self.layers:
+                layer.grow_rows(self.plan.total)
 
     def swap(self, a: int, b: int, width: int) -> None:
         for layer in self.layers:
@@ -151,6 +158,16 @@ class RowCache(Cache):
     def keep_rows(self, index: torch.Tensor) -> None:
         for layer in self.layers:
             layer.keep_rows(index)
+        self.plan.total = len(index)
+
+    def tensors(self, kv_heads: int, head_dim: int, dtype: torch.dtype,
+                device: torch.device) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+        """Every layer's keys and values (allocated on first use), for a forward pass of one's own."""
+        for layer in self.layers:
+            if not layer.is_initialized:
+                template = torch.empty((1, kv_heads, 1, head_dim), dtype=dtype, device=device)
+                layer.lazy_initialization(template, template)
+        return [layer.keys for layer in self.layers], [layer.values for layer in self.layers]
 
 
 def cache_argument(model: Any) -> str:
@@ -163,15 +180,33 @@ def cache_argument(model: Any) -> str:
 
 
 class TransformersBackend:
-    """Token-level backend for any Hugging Face causal LM (CPU or GPU)."""
+    """Token-level backend for any Hugging Face causal LM (CPU or GPU).
+
+    ``lean``: run Llama-family models through ``models.decoder.LeanDecoder`` (the same function with
+    fused weights, several times faster on a CPU); None: wherever it applies. Other models, and models
+    with adapters, run their own forward over the same row cache. ``lean_dtype``: the dtype of the lean
+    decoder's weights and cache (None: the model's own; 'auto': bf16 where the hardware has it), so a
+    model kept in float32 for training can still generate in bf16.
+    """
 
     token_level = True
 
     def __init__(self, model: Any, tokenizer: Any, *, chat: ChatTokenizer | None = None,
-                 name: str | None = None) -> None:
+                 name: str | None = None, lean: bool | None = None, lean_dtype: str | None = None) -> None:
+        from curiosa.models import decoder
+        from curiosa.models.dtype import resolve_dtype
+        from curiosa.runtime import keep_freed_memory
+
+        keep_freed_memory()
         attention.use(model)
         self.model = model.eval()
         self._cache_argument = cache_argument(model)
+        if lean and not decoder.supports(model):
+            raise ValueError(f"lean decoding does not support {type(model).__name__} (supported: "
+                             f"{', '.join(decoder.SUPPORTED)}, without adapters or a sliding window)")
+        use_lean = decoder.supports(model) if lean is None else lean
+        dtype = next(model.parameters()).dtype if lean_dtype is None else resolve_dtype(lean_dtype)
+        self.lean = decoder.LeanDecoder(model, dtype=dtype) if use_lean else None
         self.tokenizer = tokenizer
         self.chat = chat or ChatTokenizer(tokenizer)
         self.device = next(model.parameters()).device
@@ -182,15 +217,22 @@ class TransformersBackend:
         self._cache = RowCache(model.config.get_text_config().num_hidden_layers)
         self._sampler: Sampler | None = None
         self._sampling: SamplingConfig | None = None
+        self._seeds = SeedTracker()
         self.stats = {"prefill_tokens": 0, "generated_tokens": 0, "forward_passes": 0}
 
     # ----------------------------------------------------------------- protocol
     def describe(self) -> dict[str, object]:
-        return {"backend": "transformers", "model": str(self.name)}
+        return {"backend": "transformers", "model": str(self.name), "dtype": str(self.dtype).removeprefix("torch.")}
+
+    @property
+    def dtype(self) -> torch.dtype:
+        """The dtype the forward passes compute in."""
+        return self.lean.dtype if self.lean is not None else next(self.model.parameters()).dtype
 
     def release(self, key: str) -> None:
         if key in self._keys:
             self._keys[self._keys.index(key)] = None
+        self._seeds.forget(key)
 
     @torch.inference_mode()
     def generate(self, requests: Sequence[TurnRequest], sampling: SamplingConfig) -> list[TurnResult]:
@@ -212,6 +254,10 @@ class TransformersBackend:
         rows = [slot[k] for k in keys]  # the row of each request, kept up to date as rows move
         deltas = [self._reconcile(row, list(req.prompt_ids)) for req, row in zip(requests, rows)]  # type: ignore[arg-type]
         self.stats["prefill_tokens"] += sum(len(d) for d in deltas)
+        # Each request draws from its own stream, seeded by (run seed, episode, prompt, resample count) as on
+        # the other backends: an episode's reply does not depend on which others share its batch.
+        streams = [torch.Generator().manual_seed(self._seeds.seed(sampling.seed, r.key, r.prompt_ids))
+                   for r in requests]  # type: ignore[arg-type]
         logits = self._forward({row: d for row, d in zip(rows, deltas)}, len(rows))
         out: list[list[int]] = [[] for _ in requests]
         ended = [False] * len(requests)
@@ -223,7 +269,10 @@ class TransformersBackend:
             active = [i for i in range(len(requests)) if not ended[i]]
             if not active:
                 break
-            picked = self._sampler(logits[[rows[i] for i in active]])  # in request order: reproducible
+            draws = None
+            if sampling.temperature > 0:
+                draws = torch.cat([torch.rand((1, 1), generator=streams[i]) for i in active])
+            picked = self._sampler(logits[[rows[i] for i in active]], draws)
             feed: dict[int, int] = {}
             for i, tok in zip(active, picked.tolist()):
                 out[i].append(tok)
@@ -263,7 +312,7 @@ class TransformersBackend:
             return self._keys.index(key)
         self._keys.append(key)
         self._rows.append(_Row())
-        self._cache.add_row()
+        self._cache.add_row(len(self._keys))
         return len(self._keys) - 1
 
     def _swap(self, a: int, b: int) -> None:
@@ -304,7 +353,7 @@ class TransformersBackend:
         ends = [lengths[r] + len(feeds.get(r, ())) for r in range(n_rows)]
         self._cache.reserve(max(ends))
         plan = self._cache.plan
-        plan.rows, plan.total, plan.used = n_rows, len(self._keys), max(ends)
+        plan.rows, plan.used = n_rows, max(ends)
         counts = [len(feeds.get(r, ())) for r in range(n_rows)]
         if max(counts) == 1:
             logits = self._decode(feeds, n_rows, lengths, counts)
@@ -325,6 +374,15 @@ class TransformersBackend:
         )
         return output.logits
 
+    def _lean(self, input_ids: torch.Tensor, positions: torch.Tensor, write: tuple[torch.Tensor, torch.Tensor],
+              rows: tuple[list[int], list[int], list[int]], mask: torch.Tensor | None,
+              keep: torch.Tensor) -> torch.Tensor:
+        """One pass of the lean decoder over the same row cache."""
+        assert self.lean is not None
+        keys, values = self._cache.tensors(self.lean.kv_heads, self.lean.head_dim, self.lean.dtype, self.device)
+        return self.lean.forward(input_ids.to(self.device), positions.to(self.device), keys, values, write,
+                                 self._cache.plan.used, rows, mask, keep)
+
     def _decode(self, feeds: dict[int, list[int]], n_rows: int, lengths: list[int], counts: list[int]) -> torch.Tensor:
         plan = self._cache.plan
         spare = plan.capacity  # the column padding is written to
@@ -338,7 +396,12 @@ class TransformersBackend:
         # a query sees its row's columns up to its own; padding sees everything (never used)
         columns = torch.arange(plan.used)
         mask = ((columns[None, None, :] <= targets[:, :, None]) | (targets == spare)[:, :, None])[:, None]
-        return self._run(input_ids, positions, mask, (lengths, counts, list(range(n_rows))), 1)[:, -1, :]
+        rows = (lengths, counts, list(range(n_rows)))
+        if self.lean is not None:
+            every = torch.arange(n_rows, device=self.device)
+            return self._lean(input_ids[:, 0], positions[:, 0], (every, targets[:, 0].to(self.device)), rows,
+                              mask.to(self.device), every)
+        return self._run(input_ids, positions, mask, rows, 1)[:, -1, :]
 
     def _prefill(self, feeds: dict[int, list[int]], n_rows: int, lengths: list[int], counts: list[int]) -> torch.Tensor:
         plan = self._cache.plan
@@ -360,10 +423,14 @@ class TransformersBackend:
         ends = torch.tensor([lengths[r] + counts[r] for r in range(n_rows)])
         mask = (torch.arange(plan.used)[None, :] < ends[:, None])[:, None, None, :]
         last = torch.tensor([offsets[row] + len(feeds[row]) - 1 for row in order], dtype=torch.long)
-        logits = self._run(torch.tensor([ids], dtype=torch.long), cols[None], mask, (lengths, counts, offsets),
-                           last.to(self.device))
+        if self.lean is not None:
+            logits = self._lean(torch.tensor(ids, dtype=torch.long), cols, (plan.token_rows, cols),
+                                (lengths, counts, offsets), None, last.to(self.device))
+        else:
+            logits = self._run(torch.tensor([ids], dtype=torch.long), cols[None], mask, (lengths, counts, offsets),
+                               last.to(self.device))[0]
         picked = logits.new_zeros((n_rows, logits.shape[-1]))
-        picked[torch.tensor(order, device=self.device)] = logits[0]
+        picked[torch.tensor(order, device=self.device)] = logits
         return picked
 
     def _remove_released(self) -> None:
