@@ -24,8 +24,8 @@ step, learning rate and schedule:
   scores the language-model head at every position. No gradient checkpointing.
 
 Both RPO runs compute the reference log-probabilities once, before training. curiosa's runs use
-micro-batches of at most 4096 tokens (``--micro-batch-tokens``), about what TRL runs per forward pass
-here (one pair, padded): the trainers' own default, 16384, needs some 24 GB of activations on a 135M model.
+micro-batches of at most 4096 tokens (``--micro-batch-tokens``, the trainers' default), about what TRL
+runs per forward pass here (one pair, padded).
 
 **Precision** (``--precision``, default bf16 where the CPU computes it natively, else fp32): weights
 stay float32 (the master copy the optimizer updates) in both; ``bf16`` runs the forward passes under
@@ -715,9 +715,8 @@ def parse_args(argv=None):
     p.add_argument("--beta", type=float, default=0.1)
     p.add_argument("--alpha", type=float, default=1.0)
     p.add_argument("--micro-batch-tokens", type=int, default=4096,
-                   help="curiosa: most tokens per forward pass (default 4096: about TRL's one padded pair, and "
-                        "memory to match; the trainers' own default, 16384, needs some 24 GB of activations on a "
-                        "135M model)")
+                   help="curiosa: most tokens per forward pass (default 4096, the trainers' default: about TRL's "
+                        "one padded pair, and memory to match)")
     p.add_argument("--row-tokens", type=int, default=None,
                    help="curiosa: length of the packed rows (default: the trainers')")
     p.add_argument("--trl-per-device-batch", type=int, default=1,

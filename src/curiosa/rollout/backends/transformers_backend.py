@@ -59,7 +59,7 @@ class _Plan:
 
 class RowCacheLayer(CacheLayerMixin):
     """One layer's keys and values for every row, [rows, kv_heads, capacity + 1, head_dim], written
-    in place where the plan says: nothing is copied as rows grow (capacity doubles when needed)."""
+    in place where the plan says: nothing is copied as rows grow (capacity grows by half when needed)."""
 
     def __init__(self, plan: _Plan) -> None:
         super().__init__()
@@ -124,8 +124,11 @@ class RowCacheLayer(CacheLayerMixin):
                 t[b, :, :width] = held
 
     def keep_rows(self, index: torch.Tensor) -> None:
+        """Move the rows ``index`` (ascending) to the front, in place: the allocation is kept for the
+        rows that come next, so finishing and starting episodes never reallocates the cache."""
         if self.is_initialized:
-            self.keys, self.values = self.keys.index_select(0, index), self.values.index_select(0, index)
+            for t in (self.keys, self.values):
+                t[: len(index)] = t.index_select(0, index)
 
 
 class RowCache(Cache):
@@ -137,10 +140,12 @@ class RowCache(Cache):
         super().__init__(layers=[RowCacheLayer(self.plan) for _ in range(num_layers)])
 
     def reserve(self, capacity: int) -> None:
-        """Grow the column capacity to at least ``capacity`` (doubling), keeping the contents."""
+        """Grow the column capacity to at least ``capacity`` (by half again, in steps of 256 columns),
+        keeping the contents. Not doubling: at 64 rows of a 135M model a column costs 1.5 MB."""
         if capacity <= self.plan.capacity:
             return
-        self.plan.capacity = max(capacity, 2 * self.plan.capacity, 256)
+        wanted = max(capacity, self.plan.capacity + self.plan.capacity // 2, 256)
+        self.plan.capacity = -(-wanted // 256) * 256
         for layer in self.layers:
             layer.grow(self.plan.capacity)
 
@@ -158,7 +163,6 @@ class RowCache(Cache):
     def keep_rows(self, index: torch.Tensor) -> None:
         for layer in self.layers:
             layer.keep_rows(index)
-        self.plan.total = len(index)
 
     def tensors(self, kv_heads: int, head_dim: int, dtype: torch.dtype,
                 device: torch.device) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
@@ -183,7 +187,7 @@ class TransformersBackend:
     """Token-level backend for any Hugging Face causal LM (CPU or GPU).
 
     ``lean``: run Llama-family models through ``models.decoder.LeanDecoder`` (the same function with
-    fused weights, several times faster on a CPU); None: wherever it applies. Other models, and models
+    fused weights, faster on a CPU: docs/rollout.md); None: wherever it applies. Other models, and models
     with adapters, run their own forward over the same row cache. ``lean_dtype``: the dtype of the lean
     decoder's weights and cache (None: the model's own; 'auto': bf16 where the hardware has it), so a
     model kept in float32 for training can still generate in bf16.
