@@ -8,7 +8,8 @@ Three players play the same episodes (same tasks, samples and environment seeds,
 (b) **batched generate**: every turn, the live episodes' whole conversations left-padded into one batch
     and passed to ``model.generate`` at the same batch size (what a user of transformers writes);
 (c) **one at a time**: one episode at a time, ``model.generate`` on the whole conversation each turn
-    (how the original PAPRIKA code played).
+    (how the original PAPRIKA code played); it is slow, so it plays ``--sequential-episodes`` of the
+    episodes (default 16), spread evenly over the same games, and speedups compare episodes per second.
 
 Each mode runs in its own process (so its peak memory is its own). The run also measures the machine's
 bf16 matrix-product throughput, and reports the fraction of it each mode reached (matmul FLOPs of the
@@ -34,13 +35,18 @@ DEFAULT_GAMES = ["wordle", "mastermind", "cellular_automata", "bandit_best_arm",
                  "minesweeper", "battleship", "guess_my_city", "customer_service", "murder_mystery"]
 
 
-def _jobs(args):
+def _jobs(args, limit: int | None = None):
+    """The benchmark's episodes, games mixed; with ``limit``, that many spread evenly over them (the same
+    mix of games, for the slow one-at-a-time player)."""
     from curiosa import envs
     from curiosa.rollout.engine import make_jobs
 
     per_game = -(-args.episodes // (len(args.games) * args.samples))
     tasks = [t for g in args.games for t in envs.load_tasks(g, "test")[:per_game]]
-    return make_jobs(tasks, args.samples, seed=0)[: args.episodes]
+    jobs = make_jobs(tasks, args.samples, seed=0)[: args.episodes]
+    if limit is None or limit >= len(jobs):
+        return jobs
+    return [jobs[i * len(jobs) // limit] for i in range(limit)]
 
 
 def _load(args):
@@ -123,7 +129,7 @@ def _generate(model, tokenizer, chat, batch, args):
     return replies
 
 
-def _play(args, batch_size: int) -> dict:
+def _play(args, batch_size: int, limit: int | None = None) -> dict:
     """Episodes played ``batch_size`` at a time by ``model.generate``, the whole history re-encoded every
     turn; unreadable replies resampled like the engine does."""
     import torch
@@ -134,7 +140,7 @@ def _play(args, batch_size: int) -> dict:
 
     path, model, tokenizer = _load(args)
     chat = ChatTokenizer(tokenizer)
-    queue = list(_jobs(args))
+    queue = list(_jobs(args, limit))
     torch.manual_seed(0)
     generated = prefill = wins = done = 0
     live: list[dict] = []
@@ -180,7 +186,7 @@ def run_batched(args) -> dict:
 
 
 def run_sequential(args) -> dict:
-    return _play(args, 1)
+    return _play(args, 1, args.sequential_episodes)
 
 
 MODES = {"engine": run_engine, "batched": run_batched, "sequential": run_sequential}
@@ -200,6 +206,9 @@ def main() -> None:
     parser.add_argument("--max-new-tokens", type=int, default=96)
     parser.add_argument("--max-resamples", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--sequential-episodes", type=int, default=16,
+                        help="episodes the one-at-a-time player plays, spread evenly over the others' (it is slow); "
+                             "speedups compare episodes per second")
     parser.add_argument("--skip", nargs="*", default=[], choices=list(MODES), help="modes not to run")
     parser.add_argument("--mode", choices=list(MODES), help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -80,7 +80,7 @@ class CurriculumConfig:
     output_dir: str = "runs/curriculum"
     """The run directory: round-<r>/ (trajectories, bandit state, trained model), eval/, summary.json."""
     model: ModelConfig = field(default_factory=ModelConfig)
-    """The starting model ('default': the embedded tiny model, bootstrapped if absent) and its backend."""
+    """The starting model ('default': the embedded default model, warm-started first if absent) and its backend."""
     groups: list[str] = field(default_factory=list)
     """Task groups whose train tasks the curriculum draws from and whose test tasks are evaluated
     (empty: the ten PAPRIKA games)."""

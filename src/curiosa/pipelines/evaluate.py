@@ -30,7 +30,7 @@ class EvaluateConfig:
     """An evaluation: which model, on which tasks, how many samples, where the results go."""
 
     model: ModelConfig = field(default_factory=ModelConfig)
-    """The agent: a model directory ('default': the embedded tiny model) or an OpenAI-compatible endpoint."""
+    """The agent: a model directory ('default': the embedded default model) or an OpenAI-compatible endpoint."""
     games: list[str] = field(default_factory=list)
     """Groups to evaluate (empty: the ten PAPRIKA games)."""
     split: str = "test"

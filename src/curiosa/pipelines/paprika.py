@@ -2,7 +2,7 @@
 
 Stages and what marks each one done (a rerun skips finished stages and resumes the rest):
 
-1. ``base``: the starting model (the embedded default is bootstrapped if absent).
+1. ``base``: the starting model (the embedded default is warm-started first if absent).
 2. ``rollouts``: the base model plays every training task ``samples`` times at temperature 1.5,
    min-p 0.3 -> ``trajectories/train.jsonl`` (append-only; a rerun plays only what is missing).
 3. ``sft``: multi-turn SFT on the successful trajectories -> ``sft/model`` (``sft/sft_set.jsonl``).
@@ -47,7 +47,7 @@ class PaprikaConfig:
     output_dir: str = "runs/paprika"
     """The run directory: every stage's output, the config, metrics.json and report.html."""
     model: ModelConfig = field(default_factory=ModelConfig)
-    """The base model ('default': the embedded tiny model, bootstrapped if absent) and its backend."""
+    """The base model ('default': the embedded default model, warm-started first if absent) and its backend."""
     groups: list[str] = field(default_factory=list)
     """Task groups trained on and evaluated (empty: the ten PAPRIKA games)."""
     leave_out: list[str] = field(default_factory=list)

@@ -2,7 +2,7 @@
 
 Stages and their outputs (a rerun skips what is done and resumes the rest):
 
-1. ``base``: the starting model (the embedded default is bootstrapped if absent).
+1. ``base``: the starting model (the embedded default is warm-started first if absent).
 2. ``samples``: the base model's two-attempt episodes on training problems at the RL temperature
    -> ``data/base_samples.jsonl``: the data of the SFT baselines.
 3. ``star``: STaR, SFT on the sampled episodes whose first attempt was wrong and second right.
@@ -87,7 +87,7 @@ class ScoreConfig:
     output_dir: str = "runs/score"
     """The run directory: every stage's output, the config, metrics.json and report.html."""
     model: ModelConfig = field(default_factory=ModelConfig)
-    """The base model ('default': the embedded tiny model, bootstrapped if absent)."""
+    """The base model ('default': the embedded default model, warm-started first if absent)."""
     group: str = "math_synthetic"
     """The two-attempt task group: math_synthetic (the offline default), humaneval, or the name your
     data_files are registered under (e.g. math, gsm8k, mbpp)."""

@@ -40,7 +40,7 @@ class ModelConfig:
     """Which model plays, and through which backend."""
 
     path: str = DEFAULT_MODEL
-    """Hugging Face model directory or hub name; 'default' is the embedded tiny model (built if absent).
+    """A Hugging Face model directory, a catalogue name (`curiosa models list`), a .gguf file, or a hub name where a hub is reachable; 'default' is the embedded default model (warm-started first if absent).
     With backend 'openai', the model name at the endpoint."""
     backend: str = "transformers"
     """transformers (CPU or GPU), vllm (GPU), or openai (any OpenAI-compatible endpoint)."""
@@ -49,7 +49,7 @@ class ModelConfig:
     api_key_env: str = "OPENAI_API_KEY"
     """Backend 'openai': environment variable holding the API key."""
     dtype: str = "auto"
-    """Weights' dtype: auto (bf16 on GPUs that support it, else float32), float32, bfloat16, float16."""
+    """Weights' dtype: auto (bf16 on GPUs and on CPUs that compute it natively, else float32; the choice is recorded in the run's environment.json), float32, bfloat16, float16."""
     threads: int | None = None
     """CPU threads for torch (default: torch's choice)."""
 
