@@ -251,22 +251,13 @@ def _curiosa_work(examples, indices) -> Work:
     return work
 
 
-def machine_matmul_gflops(precision: str, threads: int, size: int = 2048, repeats: int = 5) -> float:
-    """The best rate of a ``size``^3 matrix product in ``precision`` on ``threads`` threads."""
+def machine_matmul_gflops(precision: str, threads: int) -> float:
+    """The best rate of a 2048^3 matrix product in ``precision`` on ``threads`` threads."""
     import torch
 
-    torch.set_num_threads(threads)
-    dtype = torch.bfloat16 if precision == "bf16" else torch.float32
-    generator = torch.Generator().manual_seed(0)
-    a = torch.randn(size, size, generator=generator).to(dtype)
-    b = torch.randn(size, size, generator=generator).to(dtype)
-    torch.mm(a, b)  # warm-up
-    best = math.inf
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        torch.mm(a, b)
-        best = min(best, time.perf_counter() - t0)
-    return 2.0 * size ** 3 / best / 1e9
+    from _machine import matmul_gflops
+
+    return matmul_gflops(torch.bfloat16 if precision == "bf16" else torch.float32, threads)
 
 
 # ------------------------------------------------------------------------------------------ dtype probe
