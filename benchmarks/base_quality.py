@@ -53,8 +53,8 @@ def main(argv: list[str] | None = None) -> int:
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", default="default", help="model directory, catalogue name or .gguf ('default': the embedded model)")
-    p.add_argument("--tasks", type=int, default=20, help="test tasks per game (configs/paprika.yaml: 20)")
-    p.add_argument("--samples", type=int, default=4, help="samples per task (configs/paprika.yaml: 4)")
+    p.add_argument("--tasks", type=int, default=20, help="test tasks per game (configs/paprika.yaml evaluates 5)")
+    p.add_argument("--samples", type=int, default=4, help="samples per task (configs/paprika.yaml evaluates 2)")
     p.add_argument("--math-problems", type=int, default=200, help="held-out level 1-2 math problems")
     p.add_argument("--max-new-tokens", type=int, default=96)
     p.add_argument("--batch", type=int, default=64)

@@ -215,21 +215,22 @@ def main() -> None:
 
         ensure_default_model()
     peak = machine_gflops(args.dtype, args.threads)
+    print(f"machine: {peak:.0f} GFLOPS on a 2048^3 {args.dtype} matmul, {args.threads} threads", flush=True)
     results = {}
-    for mode in MODES:
+    for mode in MODES:  # each mode's line as soon as it finishes, so a long run keeps what it measured
         if mode in args.skip:
             continue
         cmd = [sys.executable, __file__, "--mode", mode] + sys.argv[1:]
-        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
-        results[mode] = json.loads(out)
-    print(f"machine: {peak:.0f} GFLOPS on a 2048^3 {args.dtype} matmul, {args.threads} threads")
-    for mode, r in results.items():
+        r = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1])
         tokens = r["generated_tokens"] + r["prefill_tokens"]
-        fraction = tokens * r["flops_per_token"] / r["seconds"] / 1e9 / peak
-        r["matmul_fraction"] = fraction
+        r["matmul_fraction"] = tokens * r["flops_per_token"] / r["seconds"] / 1e9 / peak
+        results[mode] = r
         print(f"{LABELS[mode]:22s} {r['episodes'] / r['seconds']:6.2f} episodes/s {r['generated_tokens'] / r['seconds']:8.1f} "
               f"generated tokens/s {r['prefill_tokens'] / r['seconds']:8.1f} prefill tokens/s {r['seconds']:7.1f} s  "
-              f"success {r['success_rate']:.1%}  {fraction:.1%} of the matmul peak  peak RSS {r['peak_rss_mb']:.0f} MB")
+              f"success {r['success_rate']:.1%}  {r['matmul_fraction']:.1%} of the matmul peak  "
+              f"peak RSS {r['peak_rss_mb']:.0f} MB", flush=True)
+    if "engine" not in results:
+        return
     a = results["engine"]
     summary = {"engine_tokens_per_s": round(a["generated_tokens"] / a["seconds"], 1),
                "engine_prefill_tokens_per_s": round(a["prefill_tokens"] / a["seconds"], 1),
