@@ -33,8 +33,9 @@ def profile_run(backend, chat, rows: int, new_tokens: int, top: int) -> dict:
         results = backend.generate(requests, sampling)
     seconds = time.perf_counter() - start
     tokens = sum(len(r.token_ids) for r in results)
-    ops = sorted(prof.key_averages(), key=lambda e: e.self_cpu_time_total, reverse=True)[:top]
-    print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=top))
+    averages = prof.key_averages()
+    ops = sorted(averages, key=lambda e: e.self_cpu_time_total, reverse=True)[:top]
+    print(averages.table(sort_by="self_cpu_time_total", row_limit=top))
     return {"tokens": tokens, "seconds": round(seconds, 3), "tokens_per_s": round(tokens / seconds, 1),
             "top_ops_seconds": {e.key: round(e.self_cpu_time_total / 1e6, 3) for e in ops}}
 

@@ -37,9 +37,6 @@ class OfflineConfig(TrainerConfig):
     batch_tokens: int | None = None
     """Instead of batch_size: each step takes examples in random order until they fill this many tokens
     (an example longer than that is a step of its own)."""
-    micro_batch_tokens: int = 4096
-    """Most tokens in one forward pass per process; gradients accumulate over micro-batches. Activation
-    memory grows in proportion (with 16384, a PAPRIKA run of the 135M default peaked at 23 GB)."""
     row_tokens: int | None = None
     """null (default): each micro-batch is one row, sequences end to end, with packed attention (one
     causal kernel call per sequence: no padding). A number: rows of about that many tokens with the

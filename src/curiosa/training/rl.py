@@ -86,9 +86,6 @@ class RLTrainerConfig(TrainerConfig):
     """Stage I's strong KL weight on attempt 1 (paper: 0.1 math, 0.25 code; or 10 x beta1)."""
     alpha: float = 10.0
     """Stage II's shaping weight: attempt 2 earns r2 + alpha (r2 - r1) (paper: 10; 0 is the ablation)."""
-    micro_batch_tokens: int = 4096
-    """Most tokens in one forward pass; gradients accumulate over micro-batches (activation memory grows
-    in proportion)."""
     select_best: bool = True
     """End each phase with its best model by training reward (mean over select_window steps)."""
     select_window: int = 5
