@@ -19,7 +19,8 @@ model's weights per token processed; attention is not counted).
     python benchmarks/rollout.py --model PATH --episodes 128 --batch 64
 
 The last line printed is JSON: engine_tokens_per_s, speedup_vs_batched_generate, speedup (vs one at a
-time, episodes/s), prefill_ratio, peak_rss_mb, matmul_fraction and the machine's matmul GFLOPS.
+time, episodes/s), prefill_ratio, peak_rss_mb, matmul_fraction, the machine's matmul GFLOPS, and the
+engine's seconds in decoding and in prefill passes (the line before it breaks them down).
 """
 
 from __future__ import annotations
@@ -96,6 +97,7 @@ def run_engine(args) -> dict:
         "prefill_tokens": engine.stats["prefill_tokens"], "episode_tokens": contained,
         "success_rate": sum(t.success for t in trajectories) / len(trajectories), "lean": backend.lean is not None,
         "flops_per_token": matmul_flops_per_token(model),
+        "passes": {k: round(v, 3) if isinstance(v, float) else v for k, v in backend.stats.items()},
     }
 
 
@@ -232,12 +234,19 @@ def main() -> None:
     if "engine" not in results:
         return
     a = results["engine"]
+    p = a["passes"]
+    if p["decode_passes"] and p["prefill_passes"]:
+        print(f"    engine passes: decoding {p['decode_seconds']:.1f} s in {p['decode_passes']} passes "
+              f"({p['decode_rows'] / p['decode_passes']:.1f} rows, {p['decode_columns'] / p['decode_passes']:.0f} "
+              f"attended columns per pass); prefill {p['prefill_seconds']:.1f} s in {p['prefill_passes']} passes "
+              f"({a['prefill_tokens'] / p['prefill_seconds']:.0f} tokens/s)", flush=True)
     summary = {"engine_tokens_per_s": round(a["generated_tokens"] / a["seconds"], 1),
                "engine_prefill_tokens_per_s": round(a["prefill_tokens"] / a["seconds"], 1),
                "prefill_ratio": round(a["prefill_tokens"] / a["episode_tokens"], 4),
                "matmul_fraction": round(a["matmul_fraction"], 3), "machine_matmul_gflops": round(peak, 1),
                "peak_rss_mb": round(max(r["peak_rss_mb"] for r in results.values()), 1),
-               "episodes": a["episodes"], "batch": args.batch, "dtype": args.dtype, "lean": a["lean"]}
+               "episodes": a["episodes"], "batch": args.batch, "dtype": args.dtype, "lean": a["lean"],
+               "decode_seconds": p["decode_seconds"], "prefill_seconds": p["prefill_seconds"]}
     for mode, key in (("batched", "speedup_vs_batched_generate"), ("sequential", "speedup")):
         if mode in results:
             b = results[mode]

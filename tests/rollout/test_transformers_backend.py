@@ -89,3 +89,18 @@ def test_an_episodes_sampled_reply_does_not_depend_on_its_batch(tiny_model, tiny
     first = backend.generate([TurnRequest("ep0", [], prompts["ep0"])], sampling)[0]
     again = backend.generate([TurnRequest("ep0", [], prompts["ep0"])], sampling)[0]
     assert first.token_ids == together[0].token_ids and again.token_ids != first.token_ids
+
+
+def test_the_backend_counts_its_prefill_and_decoding_passes(tiny_model, tiny_tokenizer):
+    chat = ChatTokenizer(tiny_tokenizer)
+    backend = TransformersBackend(tiny_model, tiny_tokenizer)
+    prompts = [chat.start([{"role": "user", "content": "Play. " * (i + 1)}]) for i in range(3)]
+    results = backend.generate([TurnRequest(f"e{i}", [], p) for i, p in enumerate(prompts)], GREEDY)
+    s = backend.stats
+    assert s["prefill_passes"] == 1 and s["prefill_tokens"] == sum(map(len, prompts))
+    assert s["decode_passes"] + s["prefill_passes"] == s["forward_passes"]
+    # a decoding pass feeds each reply still going its last token; a reply's last token is never fed
+    assert s["decode_passes"] == max(len(r.token_ids) for r in results) - 1
+    assert s["decode_rows"] == sum(len(r.token_ids) - 1 for r in results)
+    assert s["decode_columns"] >= s["decode_passes"] * max(map(len, prompts))
+    assert s["prefill_seconds"] > 0 and s["decode_seconds"] > 0

@@ -19,6 +19,7 @@ public interfaces; the row layout reaches the attention as a keyword argument of
 from __future__ import annotations
 
 import inspect
+import time
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -222,7 +223,12 @@ class TransformersBackend:
         self._sampler: Sampler | None = None
         self._sampling: SamplingConfig | None = None
         self._seeds = SeedTracker()
-        self.stats = {"prefill_tokens": 0, "generated_tokens": 0, "forward_passes": 0}
+        self.stats = {"prefill_tokens": 0, "generated_tokens": 0, "forward_passes": 0, "prefill_passes": 0,
+                      "prefill_seconds": 0.0, "decode_passes": 0, "decode_seconds": 0.0, "decode_rows": 0,
+                      "decode_columns": 0}
+        """Counters since construction; per kind of pass (prefill, decode): passes and seconds, and for
+        decoding the rows computed and the columns attended, summed over passes (their means show
+        what a pass costs: docs/rollout.md)."""
 
     # ----------------------------------------------------------------- protocol
     def describe(self) -> dict[str, object]:
@@ -359,10 +365,17 @@ class TransformersBackend:
         plan = self._cache.plan
         plan.rows, plan.used = n_rows, max(ends)
         counts = [len(feeds.get(r, ())) for r in range(n_rows)]
+        start = time.perf_counter()
         if max(counts) == 1:
             logits = self._decode(feeds, n_rows, lengths, counts)
+            kind = "decode"
+            self.stats["decode_rows"] += n_rows
+            self.stats["decode_columns"] += plan.used
         else:
             logits = self._prefill(feeds, n_rows, lengths, counts)
+            kind = "prefill"
+        self.stats[f"{kind}_seconds"] += time.perf_counter() - start
+        self.stats[f"{kind}_passes"] += 1
         for row, ids in feeds.items():
             self._rows[row].tokens.extend(ids)
         self.stats["forward_passes"] += 1

@@ -1,0 +1,68 @@
+"""What one decoding pass of the rollout engine costs, by batch rows and context length.
+
+For each (rows, context) cell, ``rows`` conversations of ``context`` random token ids are encoded by the
+transformers backend and then decoded together for ``--new-tokens`` tokens (temperature 1.0, so replies
+rarely end early); the backend's own counters time its prefill and decoding passes. Prints one line per
+cell (milliseconds per decoding pass, generated tokens/s while decoding, prefill tokens/s), then JSON.
+
+    python benchmarks/decode_pass.py                          # the embedded default model
+    python benchmarks/decode_pass.py --rows 8 64 --contexts 300 1300 --new-tokens 32
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def measure(model, tokenizer, rows: int, context: int, new_tokens: int, seed: int = 0) -> dict:
+    import torch
+
+    from curiosa.rollout.backends.transformers_backend import TransformersBackend
+    from curiosa.rollout.types import SamplingConfig, TurnRequest
+
+    backend = TransformersBackend(model, tokenizer)
+    generator = torch.Generator().manual_seed(seed)
+    low, high = 100, min(len(tokenizer), model.config.vocab_size)
+    requests = [TurnRequest(f"row{i}", [], torch.randint(low, high, (context,), generator=generator).tolist())
+                for i in range(rows)]
+    backend.generate(requests, SamplingConfig(temperature=1.0, max_new_tokens=new_tokens + 1, seed=seed))
+    s = backend.stats
+    return {"rows": rows, "context": context, "decode_passes": s["decode_passes"],
+            "ms_per_pass": round(1000 * s["decode_seconds"] / s["decode_passes"], 1),
+            "decode_tokens_per_s": round(s["decode_rows"] / s["decode_seconds"], 1),
+            "mean_rows": round(s["decode_rows"] / s["decode_passes"], 1),
+            "prefill_tokens_per_s": round(s["prefill_tokens"] / s["prefill_seconds"], 1)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    import torch
+
+    from curiosa.models.loading import load_model, load_tokenizer
+    from curiosa.pipelines.warm_start import resolve_model_path
+
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--model", default="default", help="model directory, catalogue name or .gguf ('default': the embedded model)")
+    p.add_argument("--rows", type=int, nargs="+", default=[8, 32, 64], help="conversations decoded at once")
+    p.add_argument("--contexts", type=int, nargs="+", default=[300, 1300], help="tokens in each conversation")
+    p.add_argument("--new-tokens", type=int, default=32, help="decoding passes per cell")
+    p.add_argument("--dtype", default="auto", help="weights' dtype (auto: bf16 where the CPU has it)")
+    p.add_argument("--threads", type=int, default=2)
+    args = p.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    path = resolve_model_path(args.model)
+    tokenizer = load_tokenizer(path)
+    model = load_model(path, dtype=args.dtype, device="cpu", tokenizer=tokenizer)
+    cells = []
+    for context in args.contexts:
+        for rows in args.rows:
+            cell = measure(model, tokenizer, rows, context, args.new_tokens)
+            cells.append(cell)
+            print(f"rows {rows:3d}  context {context:5d}: {cell['ms_per_pass']:7.1f} ms per decoding pass "
+                  f"({cell['mean_rows']:.1f} rows), {cell['decode_tokens_per_s']:7.1f} tokens/s decoding, "
+                  f"prefill {cell['prefill_tokens_per_s']:.0f} tokens/s", flush=True)
+    print(json.dumps({"dtype": str(next(model.parameters()).dtype), "threads": args.threads, "cells": cells}))
+
+
+if __name__ == "__main__":
+    main()
