@@ -36,10 +36,7 @@ def measure(model, tokenizer, rows: int, context: int, new_tokens: int, seed: in
 
 
 def main(argv: list[str] | None = None) -> None:
-    import torch
-
-    from curiosa.models.loading import load_model, load_tokenizer
-    from curiosa.pipelines.warm_start import resolve_model_path
+    from _model import load_for_cpu
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", default="default", help="model directory, catalogue name or .gguf ('default': the embedded model)")
@@ -49,10 +46,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--dtype", default="auto", help="weights' dtype (auto: bf16 where the CPU has it)")
     p.add_argument("--threads", type=int, default=2)
     args = p.parse_args(argv)
-    torch.set_num_threads(args.threads)
-    path = resolve_model_path(args.model)
-    tokenizer = load_tokenizer(path)
-    model = load_model(path, dtype=args.dtype, device="cpu", tokenizer=tokenizer)
+    model, tokenizer = load_for_cpu(args.model, args.dtype, args.threads)
     cells = []
     for context in args.contexts:
         for rows in args.rows:

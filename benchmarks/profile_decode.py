@@ -41,11 +41,9 @@ def profile_run(backend, chat, rows: int, new_tokens: int, top: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
-    import torch
+    from _model import load_for_cpu
 
     from curiosa.models.chat import ChatTokenizer
-    from curiosa.models.loading import load_model, load_tokenizer
-    from curiosa.pipelines.warm_start import resolve_model_path
     from curiosa.rollout.backends.transformers_backend import TransformersBackend
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -56,10 +54,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--top", type=int, default=12, help="operators shown")
     args = p.parse_args(argv)
-    torch.set_num_threads(args.threads)
-    path = resolve_model_path(args.model)
-    tokenizer = load_tokenizer(path)
-    model = load_model(path, dtype=args.dtype, device="cpu", tokenizer=tokenizer)
+    model, tokenizer = load_for_cpu(args.model, args.dtype, args.threads)
     chat = ChatTokenizer(tokenizer)
     result = {"rows": args.rows, "new_tokens": args.new_tokens, "dtype": str(next(model.parameters()).dtype)}
     for name, lean in (("before (model's own forward)", False), ("after (lean decoder)", True)):

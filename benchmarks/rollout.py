@@ -51,15 +51,9 @@ def _jobs(args, limit: int | None = None):
 
 
 def _load(args):
-    import torch
+    from _model import load_for_cpu
 
-    from curiosa.models.loading import load_model, load_tokenizer
-    from curiosa.pipelines.warm_start import resolve_model_path
-
-    torch.set_num_threads(args.threads)
-    path = resolve_model_path(args.model)
-    tokenizer = load_tokenizer(path)
-    return path, load_model(path, dtype=args.dtype, device="cpu", tokenizer=tokenizer), tokenizer
+    return load_for_cpu(args.model, args.dtype, args.threads)
 
 
 def matmul_flops_per_token(model) -> float:
@@ -82,7 +76,7 @@ def run_engine(args) -> dict:
     from curiosa.rollout.engine import EngineConfig, RolloutEngine
     from curiosa.rollout.types import SamplingConfig
 
-    path, model, tokenizer = _load(args)
+    model, tokenizer = _load(args)
     jobs = _jobs(args)
     sampling = SamplingConfig(temperature=args.temperature, min_p=args.min_p, max_new_tokens=args.max_new_tokens)
     backend = TransformersBackend(model, tokenizer)
@@ -133,7 +127,7 @@ def _play(args, batch_size: int, limit: int | None = None) -> dict:
     from curiosa.envs.base import FormatError
     from curiosa.models.chat import ChatTokenizer
 
-    path, model, tokenizer = _load(args)
+    model, tokenizer = _load(args)
     chat = ChatTokenizer(tokenizer)
     queue = list(_jobs(args, limit))
     torch.manual_seed(0)
