@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 def keep_freed_memory() -> None:
     """Ask glibc's allocator to keep freed memory for reuse instead of returning it to the system.
@@ -10,16 +12,8 @@ def keep_freed_memory() -> None:
     length); with glibc's defaults each large tensor is a fresh mmap that page-faults on first touch, which
     costs about a tenth of a CPU training step. Raising the mmap and trim thresholds makes the process
     reuse its heap instead (its resident memory then stays at its peak). No-op where glibc is absent."""
-    import ctypes
-    import ctypes.util
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):
+    mallopt = _glibc("mallopt")
+    if mallopt is None:
         return
     m_trim_threshold, m_mmap_threshold = -1, -3
     mallopt(m_mmap_threshold, 1 << 30)
@@ -33,19 +27,26 @@ def release_memory() -> None:
     one run (rollouts, SFT, RPO, evaluation) the peaks then pile up instead of being reused: a PAPRIKA
     run on the default model was killed at 24 GB during its last evaluation, which needs 14 GB alone.
     Call it between stages, not inside one (the next step would page-fault the memory back in)."""
-    import ctypes
-    import ctypes.util
     import gc
-    import sys
 
     gc.collect()
+    trim = _glibc("malloc_trim")
+    if trim is not None:
+        trim(0)
+
+
+def _glibc(function: str) -> Any:
+    """A function of glibc's allocator, or None where there is no glibc."""
+    import ctypes
+    import ctypes.util
+    import sys
+
     if not sys.platform.startswith("linux"):
-        return
+        return None
     try:
-        trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # not glibc
-        return
-    trim(0)
+        return getattr(ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6"), function)
+    except (OSError, AttributeError):
+        return None
 
 
 def environment_info() -> dict[str, object]:
