@@ -1,4 +1,4 @@
-"""Process-wide settings that make CPU training and generation faster."""
+"""Process-wide settings for CPU training and generation (the allocator), and what a run records about the machine."""
 
 from __future__ import annotations
 
