@@ -26,7 +26,6 @@ skip what is done (``model/DONE``, existing episodes).
 
 from __future__ import annotations
 
-import gc
 import json
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -332,8 +331,7 @@ class Curriculum:
         finally:
             if player is not None:
                 player.close()
-                del player
-                gc.collect()
+                del player  # the stage's end (pipelines.common.timed) gives its memory back
         state["complete"] = True
         state["arms"] = round_arm_stats(state["chosen"], list(self.clusters))
         state["cumulative"] = bandit.stats()
