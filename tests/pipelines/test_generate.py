@@ -35,6 +35,14 @@ def test_unknown_game_is_reported(tmp_path):
         generate(GenerateConfig(games=["chess"], output=str(tmp_path / "t.jsonl")))
 
 
+def test_first_task_past_the_split_is_named(tmp_path):
+    with pytest.raises(ValueError, match="mastermind has .* train tasks: first_task=1000000 leaves none"):
+        generate(GenerateConfig(games=["mastermind"], first_task=10**6, output=str(tmp_path / "t.jsonl")))
+    with pytest.raises(ValueError, match="first_task must be 0 or more"):
+        GenerateConfig(first_task=-1)
+    assert not (tmp_path / "t.jsonl").exists()
+
+
 @pytest.mark.slow
 def test_sigkill_then_rerun_loses_and_duplicates_nothing(tmp_path, tiny_model_dir):
     """Killed while 5 or more episodes are on disk and others are being played; the rerun finishes the rest."""

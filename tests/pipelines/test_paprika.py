@@ -3,6 +3,7 @@ import json
 import pytest
 import torch
 
+from curiosa import envs
 from curiosa.config import load_config
 from curiosa.models.chat import ChatTokenizer
 from curiosa.models.loading import load_tokenizer
@@ -65,6 +66,15 @@ def test_a_left_out_groups_episodes_are_never_trained_on(tmp_path, base_dir):
     assert rows and {t.group for t in rows} == {"cellular_automata"}
 
 
+def test_a_second_round_plays_the_next_training_tasks(tmp_path, base_dir):
+    teacher = ScriptedBackend("expert")
+    first = load_trajectories(Paprika(_config(tmp_path / "1", base_dir), teacher=teacher).rollouts())
+    second = load_trajectories(Paprika(_config(tmp_path / "2", base_dir, "first_train_task=4"), teacher=teacher).rollouts())
+    ids = {g: [t.id for t in envs.load_tasks(g, "train")] for g in GROUPS}
+    assert {t.task_id for t in first} == {i for g in GROUPS for i in ids[g][:4]}
+    assert {t.task_id for t in second} == {i for g in GROUPS for i in ids[g][4:8]}
+
+
 def test_bad_group_settings_are_named(tmp_path, base_dir):
     with pytest.raises(KeyError, match="chess"):
         Paprika(_config(tmp_path, base_dir, "groups=[chess]"))
@@ -74,3 +84,5 @@ def test_bad_group_settings_are_named(tmp_path, base_dir):
         PaprikaConfig(samples=1)
     with pytest.raises(ValueError, match="samples_per_group must be at least 2.*mastermind"):
         PaprikaConfig(samples_per_group={"mastermind": 1})
+    with pytest.raises(ValueError, match="first_train_task must be 0 or more"):
+        PaprikaConfig(first_train_task=-1)

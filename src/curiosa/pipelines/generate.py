@@ -29,6 +29,9 @@ class GenerateConfig:
     """Split of the tasks: train or test."""
     tasks_per_game: int | None = None
     """Play only the first N tasks of each game's split (default: all)."""
+    first_task: int = 0
+    """Skip this many tasks of each game's split first, so that a later round plays tasks an earlier one
+    did not (with tasks_per_game=N: tasks first_task .. first_task+N-1)."""
     task_ids: list[str] = field(default_factory=list)
     """Play exactly these tasks instead (overrides games, split and tasks_per_game)."""
     samples: int = 4
@@ -44,6 +47,10 @@ class GenerateConfig:
     seed: int = 0
     """Seed of the episodes' environment seeds."""
 
+    def __post_init__(self) -> None:
+        if self.first_task < 0:
+            raise ValueError(f"first_task must be 0 or more, got {self.first_task}")
+
 
 def select_tasks(config: GenerateConfig) -> list[Task]:
     if config.task_ids:
@@ -54,7 +61,10 @@ def select_tasks(config: GenerateConfig) -> list[Task]:
         raise KeyError(f"unknown game(s) {', '.join(unknown)}; known games: {', '.join(envs.names())}")
     tasks: list[Task] = []
     for game in games:
-        chosen = envs.load_tasks(game, config.split)
+        every = envs.load_tasks(game, config.split)
+        if config.first_task >= len(every):
+            raise ValueError(f"{game} has {len(every)} {config.split} tasks: first_task={config.first_task} leaves none")
+        chosen = every[config.first_task:]
         tasks += chosen if config.tasks_per_game is None else chosen[: config.tasks_per_game]
     return tasks
 

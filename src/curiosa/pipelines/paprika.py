@@ -54,6 +54,9 @@ class PaprikaConfig:
     """Groups left out of training (still evaluated): the leave-one-out experiment."""
     train_tasks_per_group: int | None = None
     """Training tasks per group (first N of the train split; default: all)."""
+    first_train_task: int = 0
+    """Skip this many tasks of each group's train split first: a second round, started from the first
+    round's model, then plays tasks the first round did not train on (first_train_task=train_tasks_per_group)."""
     samples: int = 20
     """Trajectories per training task (paper: 20)."""
     samples_per_group: dict[str, int] = field(default_factory=dict)
@@ -96,6 +99,8 @@ class PaprikaConfig:
                              f"task), got {few}")
         if self.eval_samples < 1:
             raise ValueError(f"eval_samples must be at least 1, got {self.eval_samples}")
+        if self.first_train_task < 0:
+            raise ValueError(f"first_train_task must be 0 or more, got {self.first_train_task}")
 
 
 class Paprika:
@@ -140,8 +145,9 @@ class Paprika:
         model = replace(cfg.model, path=self.base_model())
         for samples, games in sorted(by_samples.items()):
             generate(GenerateConfig(model=model, games=games, split="train", tasks_per_game=cfg.train_tasks_per_group,
-                                    samples=samples, sampling=cfg.train_sampling, engine=cfg.engine,
-                                    rollout=cfg.rollout, output=str(out), seed=cfg.seed), backend=self.teacher)
+                                    first_task=cfg.first_train_task, samples=samples, sampling=cfg.train_sampling,
+                                    engine=cfg.engine, rollout=cfg.rollout, output=str(out), seed=cfg.seed),
+                     backend=self.teacher)
         return out
 
     def _train(self, kind: str, start: str, data: Path, train: OfflineConfig) -> str:
