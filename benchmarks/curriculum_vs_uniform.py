@@ -90,7 +90,8 @@ def _arms(summary: dict[str, Any]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--config", default="configs/curriculum.yaml", help="base CurriculumConfig YAML")
-    parser.add_argument("--model", help="starting model directory ('default': the embedded tiny model)")
+    parser.add_argument("--model", help="starting model directory ('default': the embedded default model); "
+                                        "default: the config's model.path")
     parser.add_argument("--out", default="runs/bench-curriculum", help="parent of the two run directories")
     parser.add_argument("--groups", nargs="+", help="task groups (default: the config's; empty = the ten games)")
     parser.add_argument("--rounds", type=int)

@@ -63,7 +63,8 @@ def select_tasks(config: GenerateConfig) -> list[Task]:
     for game in games:
         every = envs.load_tasks(game, config.split)
         if config.first_task >= len(every):
-            raise ValueError(f"{game} has {len(every)} {config.split} tasks: first_task={config.first_task} leaves none")
+            raise ValueError(f"{game} has {len(every)} {config.split} tasks: "
+                             f"first_task={config.first_task} leaves none")
         chosen = every[config.first_task:]
         tasks += chosen if config.tasks_per_game is None else chosen[: config.tasks_per_game]
     return tasks
