@@ -86,3 +86,5 @@ def test_bad_group_settings_are_named(tmp_path, base_dir):
         PaprikaConfig(samples_per_group={"mastermind": 1})
     with pytest.raises(ValueError, match="first_train_task must be 0 or more"):
         PaprikaConfig(first_train_task=-1)
+    with pytest.raises(ValueError, match="mastermind has .* train tasks: first_task=1000000 leaves none"):
+        Paprika(_config(tmp_path, base_dir, "first_train_task=1000000"))

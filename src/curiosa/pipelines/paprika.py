@@ -26,7 +26,7 @@ from curiosa.runtime import environment_info
 from curiosa.pipelines.common import (base_model_path, evaluate_groups, paper_rpo, paper_train_sampling,
                                      save_timings, timed)
 from curiosa.pipelines.evaluate import paper_eval_sampling
-from curiosa.pipelines.generate import GenerateConfig
+from curiosa.pipelines.generate import GenerateConfig, select_tasks
 from curiosa.rollout.engine import EngineConfig
 from curiosa.rollout.executor_config import ExecutorConfig, require_executor
 from curiosa.rollout.backends import ModelConfig
@@ -128,6 +128,8 @@ class Paprika:
         self.train_groups = [g for g in groups if g not in config.leave_out]
         if not self.train_groups:
             raise ValueError("every group is left out: nothing to train on")
+        if config.first_train_task:  # a split it runs past is named now, not after the base model is built
+            select_tasks(GenerateConfig(games=self.train_groups, split="train", first_task=config.first_train_task))
         self.timings: dict[str, float] = {}
 
     # ------------------------------------------------------------------ stages
