@@ -11,6 +11,10 @@ transformers passes through ``model(...)`` to the attention function:
 * the rollout engine's row cache (``curiosa_rows``): decoding attends each row's single query over
   that row's columns; packed prefill chunks attend row by row over their own history.
 
+Layers with a sliding window (Gemma 3's local layers, Mistral) pass ``sliding_window``: a query at
+position q then sees keys at positions k with q - window < k <= q, as in transformers' own masks, on
+every path.
+
 A model is switched with :func:`use` (``model.set_attn_implementation``); nothing reads or writes a
 private attribute of transformers, and the saved config does not record the switch.
 """
@@ -40,17 +44,34 @@ def _grouped(query: torch.Tensor, kv_heads: int) -> torch.Tensor:
     return query.reshape(b, kv_heads, h // kv_heads, d)
 
 
+def _band(queries: torch.Tensor, keys: torch.Tensor, window: int | None) -> torch.Tensor:
+    """[len(queries), len(keys)]: which key positions each query position sees (causal, and within the
+    sliding window if there is one)."""
+    seen = keys[None, :] <= queries[:, None]
+    if window is not None:
+        seen &= keys[None, :] > queries[:, None] - window
+    return seen
+
+
 def decode_attention(query: torch.Tensor, key: torch.Tensor, value: torch.Tensor, mask: torch.Tensor,
-                     scaling: float | None) -> torch.Tensor:
+                     scaling: float | None, positions: list[int] | None = None,
+                     sliding_window: int | None = None) -> torch.Tensor:
     """One query per row: query [B, H, 1, D], key/value [B, Hkv, L, D], mask [B, 1, 1, L] (True: attend).
+    With a sliding window, ``positions`` gives each row's query position (its column in the cache).
     Returns [B, 1, H, D]."""
     b, h, _, d = query.shape
+    if sliding_window is not None:
+        if positions is None:
+            raise ValueError("a sliding window needs each row's query position")
+        lowest = torch.tensor(positions, device=mask.device)[:, None] - sliding_window
+        mask = mask & (torch.arange(key.shape[2], device=mask.device)[None, :] > lowest)[:, None, None, :]
     out = F.scaled_dot_product_attention(_grouped(query, key.shape[1]), key, value, attn_mask=mask, scale=scaling)
     return out.reshape(b, h, 1, d).transpose(1, 2)
 
 
 def rows_prefill_attention(query: torch.Tensor, key: torch.Tensor, value: torch.Tensor,
-                           rows: tuple[list[int], list[int], list[int]], scaling: float | None) -> torch.Tensor:
+                           rows: tuple[list[int], list[int], list[int]], scaling: float | None,
+                           sliding_window: int | None = None) -> torch.Tensor:
     """New chunks packed end to end in one sequence (query [1, H, T, D]), each attended causally over
     its own row's history (key/value [rows, Hkv, L, D]); ``rows``: each row's length before the chunk,
     the chunk's length, and where it starts in the packed sequence. Returns [1, T, H, D]."""
@@ -59,19 +80,22 @@ def rows_prefill_attention(query: torch.Tensor, key: torch.Tensor, value: torch.
         if n == 0:
             continue
         end = start + n
+        first = 0 if sliding_window is None else max(0, start - sliding_window + 1)  # the oldest key seen
         q = query[:, :, offset:offset + n]
-        k, v = key[r:r + 1, :, :end], value[r:r + 1, :, :end]
-        if start == 0:
+        k, v = key[r:r + 1, :, first:end], value[r:r + 1, :, first:end]
+        if start == 0 and (sliding_window is None or n <= sliding_window):
             part = F.scaled_dot_product_attention(q, k, v, is_causal=True, scale=scaling, enable_gqa=True)
         else:
-            mask = torch.arange(end, device=q.device)[None, :] <= torch.arange(start, end, device=q.device)[:, None]
+            mask = _band(torch.arange(start, end, device=q.device), torch.arange(first, end, device=q.device),
+                         sliding_window)
             part = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, scale=scaling, enable_gqa=True)
         out[:, :, offset:offset + n] = part
     return out.transpose(1, 2)
 
 
 def packed_attention(module: Any, query: torch.Tensor, key: torch.Tensor, value: torch.Tensor,
-                     cu_seq_lens_q: torch.Tensor, dropout: float, scaling: float | None) -> torch.Tensor:
+                     cu_seq_lens_q: torch.Tensor, dropout: float, scaling: float | None,
+                     sliding_window: int | None = None) -> torch.Tensor:
     """Causal attention inside each sequence of one packed row. Returns [1, T, H, D]."""
     if query.shape[0] != 1:
         raise ValueError(f"packed attention needs one row per forward pass, got {query.shape[0]}")
@@ -85,9 +109,14 @@ def packed_attention(module: Any, query: torch.Tensor, key: torch.Tensor, value:
     if bounds[0] != 0 or bounds[-1] != query.shape[2] or any(b <= a for a, b in zip(bounds, bounds[1:])):
         raise ValueError(f"cu_seq_lens_q must rise strictly from 0 to the row length {query.shape[2]}, got {bounds}")
     p = dropout if module.training else 0.0
-    parts = [F.scaled_dot_product_attention(query[:, :, a:b], key[:, :, a:b], value[:, :, a:b], dropout_p=p,
-                                            is_causal=True, scale=scaling)
-             for a, b in zip(bounds, bounds[1:])]
+    parts = []
+    for a, b in zip(bounds, bounds[1:]):
+        q, k, v = query[:, :, a:b], key[:, :, a:b], value[:, :, a:b]
+        if sliding_window is None or b - a <= sliding_window:
+            parts.append(F.scaled_dot_product_attention(q, k, v, dropout_p=p, is_causal=True, scale=scaling))
+        else:
+            band = _band(torch.arange(b - a, device=q.device), torch.arange(b - a, device=q.device), sliding_window)
+            parts.append(F.scaled_dot_product_attention(q, k, v, attn_mask=band, dropout_p=p, scale=scaling))
     out = parts[0] if len(parts) == 1 else torch.cat(parts, dim=2)
     return out.transpose(1, 2)
 
@@ -96,19 +125,21 @@ def attention(module: Any, query: torch.Tensor, key: torch.Tensor, value: torch.
               attention_mask: torch.Tensor | None, dropout: float = 0.0, scaling: float | None = None,
               cu_seq_lens_q: torch.Tensor | None = None,
               curiosa_rows: tuple[list[int], list[int], list[int]] | None = None,
-              **kwargs: Any) -> tuple[torch.Tensor, None]:
+              sliding_window: int | None = None, **kwargs: Any) -> tuple[torch.Tensor, None]:
     """The function transformers calls (query [B, H, T, D], key/value [B, Hkv, L, D] -> [B, T, H, D])."""
     if curiosa_rows is not None:
         if query.shape[2] == 1:
             if attention_mask is None:
                 raise ValueError("decoding over the row cache needs the rows' 4-D mask")
-            out = decode_attention(query, key, value, attention_mask, scaling)
+            out = decode_attention(query, key, value, attention_mask, scaling, curiosa_rows[0], sliding_window)
         else:
-            out = rows_prefill_attention(query, key, value, curiosa_rows, scaling)
+            out = rows_prefill_attention(query, key, value, curiosa_rows, scaling, sliding_window)
         return out.contiguous(), None
     if cu_seq_lens_q is not None:
-        return packed_attention(module, query, key, value, cu_seq_lens_q, dropout, scaling).contiguous(), None
-    return _sdpa(module, query, key, value, attention_mask, dropout=dropout, scaling=scaling, **kwargs)
+        return packed_attention(module, query, key, value, cu_seq_lens_q, dropout, scaling,
+                                sliding_window).contiguous(), None
+    return _sdpa(module, query, key, value, attention_mask, dropout=dropout, scaling=scaling,
+                 sliding_window=sliding_window, **kwargs)
 
 
 def register() -> None:

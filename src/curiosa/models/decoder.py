@@ -32,8 +32,8 @@ def supports(model: Any) -> bool:
     config = model.config
     if getattr(config, "hidden_act", "silu") != "silu":
         return False
-    if getattr(config, "use_sliding_window", False) and getattr(config, "sliding_window", None):
-        return False
+    if getattr(config, "sliding_window", None) and getattr(config, "use_sliding_window", True):
+        return False  # Mistral's window is on whenever it is set; Qwen2's only with use_sliding_window
     layer_types = getattr(config, "layer_types", None)
     return not layer_types or all(t == "full_attention" for t in layer_types)
 
