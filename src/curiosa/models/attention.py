@@ -151,7 +151,8 @@ def register() -> None:
     AttentionMaskInterface.register(NAME, sdpa_mask)
 
 
-def _unwrap(model: Any) -> Any:
+def unwrap(model: Any) -> Any:
+    """The model inside DDP-style wrappers (a peft model is kept: it passes attributes on to its base)."""
     while not hasattr(model, "set_attn_implementation") and hasattr(model, "module"):  # DDP and similar wrappers
         model = model.module
     return model
@@ -161,4 +162,4 @@ def use(model: Any) -> None:
     """Run ``model`` (or the model inside a DDP-style wrapper) with curiosa's attention. On GPUs the
     per-sequence causal SDPA calls of packed training run on torch's fused flash kernel."""
     register()
-    _unwrap(model).set_attn_implementation(NAME)
+    unwrap(model).set_attn_implementation(NAME)

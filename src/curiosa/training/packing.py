@@ -10,7 +10,8 @@ Two layouts:
   sequence), short tails padded; the model's own attention builds a block mask from the position
   ids, dense on SDPA, so its cost grows with the square of the row length.
 
-Logits are computed only at the positions that predict an agent token.
+Logits are computed only at the positions that predict an agent token, and for large vocabularies a
+slice of those positions at a time (``curiosa.models.lm_head``).
 """
 
 from __future__ import annotations
@@ -117,6 +118,15 @@ def token_logps(model: Any, packed: Packed) -> torch.Tensor:
         attention.use(model)
         extra = {"cu_seq_lens_q": packed.cu_seq_lens, "cu_seq_lens_k": packed.cu_seq_lens,
                  "max_length_q": packed.max_length, "max_length_k": packed.max_length}
+    from curiosa.models.lm_head import SLICE_LOGITS, chosen_logps, plain_head
+
+    head = plain_head(model)
+    if head is not None and len(packed.targets) * head.vocab > SLICE_LOGITS:  # the head a slice at a time
+        out = model(input_ids=packed.input_ids, position_ids=packed.position_ids, use_cache=False,
+                    logits_to_keep=1, output_hidden_states=True, **extra)
+        hidden = out.hidden_states[-1][packed.target_rows, packed.keep[packed.target_cols]]  # [N, H]
+        del out
+        return chosen_logps(head, hidden, packed.targets)
     logits = model(input_ids=packed.input_ids, position_ids=packed.position_ids, use_cache=False,
                    logits_to_keep=packed.keep, **extra).logits  # [rows, K, V]
     picked = logits[packed.target_rows, packed.target_cols].float()
