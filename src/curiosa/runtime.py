@@ -35,6 +35,29 @@ def release_memory() -> None:
         trim(0)
 
 
+def trim_when_short(threshold: float = 0.1, meminfo: str = "/proc/meminfo") -> bool:
+    """Hand freed memory back to the system when the machine's available memory is below ``threshold``
+    of its total; True if it did.
+
+    Under :func:`keep_freed_memory` glibc keeps every freed block, and blocks of many sizes fragment its
+    heap: a warm start of Gemma-3-270M crept to 24.3 GB of resident memory and was killed, while it
+    used far less at any one time. Trainers call this after every step; it costs one read of meminfo
+    unless the machine is short of memory."""
+    try:
+        with open(meminfo) as fh:
+            fields = dict(line.split(":", 1) for line in fh)
+        total, available = (int(fields[k].split()[0]) for k in ("MemTotal", "MemAvailable"))
+    except (OSError, KeyError, ValueError):
+        return False
+    if available >= threshold * total:
+        return False
+    trim = _glibc("malloc_trim")
+    if trim is None:
+        return False
+    trim(0)
+    return True
+
+
 def _glibc(function: str) -> Any:
     """A function of glibc's allocator, or None where there is no glibc."""
     import ctypes
