@@ -1,4 +1,4 @@
-"""A process that keeps freed memory for speed hands it back when the machine runs short."""
+"""A process that keeps freed memory for speed hands it back before a step could run the machine short."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 import pytest
 import torch
 
-from curiosa.runtime import keep_freed_memory, trim_when_short
+from curiosa.runtime import MemoryGuard, keep_freed_memory
 
 MB = 1 << 20
 
@@ -18,27 +18,38 @@ def _rss() -> int:
         return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def _meminfo(tmp_path, total_kb: int, available_kb: int) -> str:
-    path = tmp_path / "meminfo"
-    path.write_text(f"MemTotal:       {total_kb} kB\nMemFree:        1 kB\nMemAvailable:   {available_kb} kB\n")
+def _meminfo(tmp_path, total_mb: int, available_mb: int) -> str:
+    path = tmp_path / f"meminfo-{available_mb}"
+    path.write_text(f"MemTotal:       {total_mb * 1024} kB\nMemFree:        1 kB\n"
+                    f"MemAvailable:   {available_mb * 1024} kB\n")
     return str(path)
 
 
+def _a_step(pinned: list) -> None:
+    """512 MB of 1 MB tensors freed again, the last one kept: the freed memory stays with the process."""
+    chunks = [torch.ones(MB // 4) for _ in range(512)]
+    pinned.append(chunks[-1])
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator")
-def test_freed_memory_goes_back_only_when_the_machine_is_short(tmp_path) -> None:
+def test_freed_memory_goes_back_when_the_next_step_might_not_fit(tmp_path) -> None:
     keep_freed_memory()
-    pinned: list[torch.Tensor] = []
-    chunks = [torch.ones(MB // 4) for _ in range(512)]  # 512 MB of 1 MB tensors on the heap
-    pinned.append(chunks[-1])  # the top of the heap stays in use
-    del chunks
+    pinned: list = []
+    guard = MemoryGuard(floor=0.05, meminfo=_meminfo(tmp_path, 24_000, 3_000))
+    assert not guard.after_step()  # the first step only records where memory stands
+    _a_step(pinned)
     held = _rss()
-    assert not trim_when_short(0.1, _meminfo(tmp_path, 24_000_000, 12_000_000))
-    assert _rss() > held - 64 * MB  # plenty available: the freed memory is kept for reuse
-    assert trim_when_short(0.1, _meminfo(tmp_path, 24_000_000, 1_000_000))
+    # 3 GB available is above 5% of 24 GB (1.2 GB) plus twice the step's growth (about 1 GB): kept
+    assert not guard.after_step()
+    assert 400 * MB < guard.largest_growth < 700 * MB
+    assert _rss() > held - 64 * MB
+    # 2 GB available is not: the next step could take the machine below its floor
+    guard.meminfo = _meminfo(tmp_path, 24_000, 2_000)
+    assert guard.after_step()
     assert _rss() < held - 256 * MB
 
 
 def test_an_unreadable_meminfo_changes_nothing(tmp_path) -> None:
-    assert not trim_when_short(0.1, str(tmp_path / "missing"))
+    assert not MemoryGuard(meminfo=str(tmp_path / "missing")).after_step()
     (tmp_path / "odd").write_text("MemTotal: lots\n")
-    assert not trim_when_short(0.1, str(tmp_path / "odd"))
+    assert not MemoryGuard(meminfo=str(tmp_path / "odd")).after_step()

@@ -35,27 +35,51 @@ def release_memory() -> None:
         trim(0)
 
 
-def trim_when_short(threshold: float = 0.1, meminfo: str = "/proc/meminfo") -> bool:
-    """Hand freed memory back to the system when the machine's available memory is below ``threshold``
-    of its total; True if it did.
+class MemoryGuard:
+    """Hands freed memory back to the system before the next step could run the machine out of it.
 
     Under :func:`keep_freed_memory` glibc keeps every freed block, and blocks of many sizes fragment its
     heap: a warm start of Gemma-3-270M crept to 24.3 GB of resident memory and was killed, while it
-    used far less at any one time. Trainers call this after every step; it costs one read of meminfo
-    unless the machine is short of memory."""
-    try:
-        with open(meminfo) as fh:
-            fields = dict(line.split(":", 1) for line in fh)
-        total, available = (int(fields[k].split()[0]) for k in ("MemTotal", "MemAvailable"))
-    except (OSError, KeyError, ValueError):
-        return False
-    if available >= threshold * total:
-        return False
-    trim = _glibc("malloc_trim")
-    if trim is None:
-        return False
-    trim(0)
-    return True
+    used far less at any one time. Resident memory then only grows, so its growth over one step is
+    what that step took beyond the memory it reused. After each step (``after_step``) the guard
+    trims (glibc's ``malloc_trim``) when the machine's available memory is below ``floor`` of its total
+    plus twice the largest growth of one step so far. It costs two reads of /proc per step."""
+
+    def __init__(self, floor: float = 0.05, meminfo: str = "/proc/meminfo",
+                 statm: str = "/proc/self/statm") -> None:
+        self.floor = floor
+        self.meminfo = meminfo
+        self.statm = statm
+        self.largest_growth = 0
+        """Bytes: the most resident memory grew over one step."""
+        self._last: int | None = None
+
+    def _resident(self) -> int:
+        import os
+
+        with open(self.statm, encoding="ascii") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+    def after_step(self) -> bool:
+        """True if it trimmed."""
+        try:
+            resident = self._resident()
+            with open(self.meminfo, encoding="ascii") as fh:
+                fields = dict(line.split(":", 1) for line in fh if ":" in line)
+            total, available = (int(fields[k].split()[0]) * 1024 for k in ("MemTotal", "MemAvailable"))
+        except (OSError, KeyError, ValueError):
+            return False
+        if self._last is not None:
+            self.largest_growth = max(self.largest_growth, resident - self._last)
+        self._last = resident
+        if available >= self.floor * total + 2 * self.largest_growth:
+            return False
+        trim = _glibc("malloc_trim")
+        if trim is None:
+            return False
+        trim(0)
+        self._last = self._resident()
+        return True
 
 
 def _glibc(function: str) -> Any:

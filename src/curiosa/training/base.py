@@ -239,8 +239,9 @@ class Trainer:
     # ----------------------------------------------------------------- the loop
     def train(self) -> Path:
         """Train to the end (resuming from the last checkpoint if any); returns the final model directory."""
-        from curiosa.runtime import trim_when_short
+        from curiosa.runtime import MemoryGuard
 
+        memory = MemoryGuard()
         acc, cfg = self.accelerator, self.config
         final = self.out / "model"
         if (final / "DONE").is_file():
@@ -268,7 +269,7 @@ class Trainer:
             metrics = self.accumulate(self.step)
             grad_norm = acc.clip_grad_norm_(self.model.parameters(), cfg.max_grad_norm) if cfg.max_grad_norm else None
             self.optimizer.step()
-            trim_when_short()
+            memory.after_step()
             self.step += 1
             self.scheduler.step()
             record: dict[str, Any] = {"step": self.step, "lr": lr, "processes": acc.num_processes,
