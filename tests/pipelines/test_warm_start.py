@@ -194,3 +194,6 @@ def test_config_validation_and_yaml_round_trip(tmp_path):
     assert config.train.learning_rate == 0.01 and config.train.batch_tokens == 4096  # the recipe's other settings stay
     with pytest.raises(ValueError, match="no scripted policies"):
         mx.mixture(ws.WarmStartConfig(games=["no_such_game"]))
+    # the warm start sets its trainer's limit from its own: a limit given to the trainer is refused, not lost
+    with pytest.raises((ValueError, ConfigError), match="set time_limit_minutes"):
+        load_config(ws.WarmStartConfig, None, ["train.time_limit_minutes=60"])

@@ -109,6 +109,9 @@ class WarmStartConfig(MixtureConfig):
             raise ValueError(f"max_length must be >= 16, got {self.max_length}")
         if not 0 <= self.val_fraction < 0.5:
             raise ValueError(f"val_fraction must be in [0, 0.5), got {self.val_fraction}")
+        if self.train.time_limit_minutes:  # the warm start sets it from its own limit; a value here was lost
+            raise ValueError(f"train.time_limit_minutes={self.train.time_limit_minutes} is not read by a warm "
+                             f"start: set time_limit_minutes (the whole warm start's limit) instead")
 
 
 def tiny_config(**overrides: Any) -> WarmStartConfig:
