@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import pytest
 import torch
 
-from curiosa.runtime import MemoryGuard, keep_freed_memory
+from curiosa.runtime import MemoryGuard, keep_freed_memory, resident_bytes
 
 MB = 1 << 20
-
-
-def _rss() -> int:
-    with open("/proc/self/statm", encoding="ascii") as fh:
-        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def _meminfo(tmp_path, total_mb: int, available_mb: int) -> str:
@@ -38,15 +32,15 @@ def test_freed_memory_goes_back_when_the_next_step_might_not_fit(tmp_path) -> No
     guard = MemoryGuard(floor=0.05, meminfo=_meminfo(tmp_path, 24_000, 3_000))
     assert not guard.after_step()  # the first step only records where memory stands
     _a_step(pinned)
-    held = _rss()
+    held = resident_bytes()
     # 3 GB available is above 5% of 24 GB (1.2 GB) plus twice the step's growth (about 1 GB): kept
     assert not guard.after_step()
     assert 400 * MB < guard.largest_growth < 700 * MB
-    assert _rss() > held - 64 * MB
+    assert resident_bytes() > held - 64 * MB
     # 2 GB available is not: the next step could take the machine below its floor
     guard.meminfo = _meminfo(tmp_path, 24_000, 2_000)
     assert guard.after_step()
-    assert _rss() < held - 256 * MB
+    assert resident_bytes() < held - 256 * MB
 
 
 def test_an_unreadable_meminfo_changes_nothing(tmp_path) -> None:

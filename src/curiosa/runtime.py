@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 
@@ -35,6 +36,12 @@ def release_memory() -> None:
         trim(0)
 
 
+def resident_bytes() -> int:
+    """This process's resident memory now (Linux: /proc/self/statm)."""
+    with open("/proc/self/statm", encoding="ascii") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
 class MemoryGuard:
     """Hands freed memory back to the system before the next step could run the machine out of it.
 
@@ -45,25 +52,17 @@ class MemoryGuard:
     trims (glibc's ``malloc_trim``) when the machine's available memory is below ``floor`` of its total
     plus twice the largest growth of one step so far. It costs two reads of /proc per step."""
 
-    def __init__(self, floor: float = 0.05, meminfo: str = "/proc/meminfo",
-                 statm: str = "/proc/self/statm") -> None:
+    def __init__(self, floor: float = 0.05, meminfo: str = "/proc/meminfo") -> None:
         self.floor = floor
         self.meminfo = meminfo
-        self.statm = statm
         self.largest_growth = 0
         """Bytes: the most resident memory grew over one step."""
         self._last: int | None = None
 
-    def _resident(self) -> int:
-        import os
-
-        with open(self.statm, encoding="ascii") as fh:
-            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
     def after_step(self) -> bool:
         """True if it trimmed."""
         try:
-            resident = self._resident()
+            resident = resident_bytes()
             with open(self.meminfo, encoding="ascii") as fh:
                 fields = dict(line.split(":", 1) for line in fh if ":" in line)
             total, available = (int(fields[k].split()[0]) * 1024 for k in ("MemTotal", "MemAvailable"))
@@ -78,7 +77,7 @@ class MemoryGuard:
         if trim is None:
             return False
         trim(0)
-        self._last = self._resident()
+        self._last = resident_bytes()
         return True
 
 

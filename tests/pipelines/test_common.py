@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import pytest
 import torch
 
 from curiosa.pipelines.common import timed
-from curiosa.runtime import keep_freed_memory
+from curiosa.runtime import keep_freed_memory, resident_bytes
 
 MB = 1 << 20
-
-
-def _rss() -> int:
-    with open("/proc/self/statm", encoding="ascii") as fh:
-        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator")
@@ -29,8 +23,8 @@ def test_a_stage_is_timed_and_its_freed_memory_does_not_stay_with_the_next() -> 
         pinned.append(chunks[-1])  # what outlives the stage pins the top of the heap
         return "done"
 
-    before = _rss()
+    before = resident_bytes()
     timings: dict[str, float] = {}
     assert timed(timings, "stage", stage) == "done"
     assert timings["stage"] >= 0.0
-    assert _rss() - before < 128 * MB
+    assert resident_bytes() - before < 128 * MB

@@ -120,15 +120,14 @@ def token_logps(model: Any, packed: Packed) -> torch.Tensor:
                  "max_length_q": packed.max_length, "max_length_k": packed.max_length}
     from curiosa.models.lm_head import SLICE_LOGITS, chosen_logps, plain_head
 
+    inputs = {"input_ids": packed.input_ids, "position_ids": packed.position_ids, "use_cache": False, **extra}
     head = plain_head(model)
     if head is not None and len(packed.targets) * head.vocab > SLICE_LOGITS:  # the head a slice at a time
-        out = model(input_ids=packed.input_ids, position_ids=packed.position_ids, use_cache=False,
-                    logits_to_keep=1, output_hidden_states=True, **extra)
+        out = model(**inputs, logits_to_keep=1, output_hidden_states=True)
         hidden = out.hidden_states[-1][packed.target_rows, packed.keep[packed.target_cols]]  # [N, H]
         del out
         return chosen_logps(head, hidden, packed.targets)
-    logits = model(input_ids=packed.input_ids, position_ids=packed.position_ids, use_cache=False,
-                   logits_to_keep=packed.keep, **extra).logits  # [rows, K, V]
+    logits = model(**inputs, logits_to_keep=packed.keep).logits  # [rows, K, V]
     picked = logits[packed.target_rows, packed.target_cols].float()
     return picked.log_softmax(-1).gather(-1, packed.targets.unsqueeze(-1)).squeeze(-1)
 
