@@ -7,7 +7,7 @@ import sys
 import pytest
 import torch
 
-from curiosa.runtime import MemoryGuard, keep_freed_memory, resident_bytes
+from curiosa.runtime import MemoryGuard, keep_freed_memory, release_memory, resident_bytes
 
 MB = 1 << 20
 
@@ -19,15 +19,16 @@ def _meminfo(tmp_path, total_mb: int, available_mb: int) -> str:
     return str(path)
 
 
-def _a_step(pinned: list) -> None:
-    """512 MB of 1 MB tensors freed again, the last one kept: the freed memory stays with the process."""
-    chunks = [torch.ones(MB // 4) for _ in range(512)]
+def _a_step(pinned: list, mb: int = 512) -> None:
+    """``mb`` MB of 1 MB tensors freed again, the last one kept: the freed memory stays with the process."""
+    chunks = [torch.ones(MB // 4) for _ in range(mb)]
     pinned.append(chunks[-1])
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator")
 def test_freed_memory_goes_back_when_the_next_step_might_not_fit(tmp_path) -> None:
     keep_freed_memory()
+    release_memory()  # what earlier tests freed would otherwise be reused without growing
     pinned: list = []
     guard = MemoryGuard(floor=0.05, meminfo=_meminfo(tmp_path, 24_000, 3_000))
     assert not guard.after_step()  # the first step only records where memory stands
@@ -41,6 +42,29 @@ def test_freed_memory_goes_back_when_the_next_step_might_not_fit(tmp_path) -> No
     guard.meminfo = _meminfo(tmp_path, 24_000, 2_000)
     assert guard.after_step()
     assert resident_bytes() < held - 256 * MB
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator")
+def test_memory_taken_back_after_a_trim_is_not_growth(tmp_path) -> None:
+    keep_freed_memory()
+    release_memory()
+    pinned: list = []
+    plenty, short = _meminfo(tmp_path, 24_000, 6_000), _meminfo(tmp_path, 24_000, 1_000)
+    guard = MemoryGuard(floor=0.05, meminfo=plenty)
+    guard.after_step()
+    _a_step(pinned, 256)
+    assert not guard.after_step()
+    _a_step(pinned, 512)  # reuses the first step's 256 MB: grows by about 256 MB
+    assert not guard.after_step()
+    grown = guard.largest_growth
+    assert grown < 400 * MB
+    guard.meminfo = short
+    assert guard.after_step()  # trims the freed 512 MB
+    guard.meminfo = plenty
+    for _ in range(2):  # the first of these faults the 512 MB back in; neither grows beyond what it reuses
+        _a_step(pinned, 512)
+        assert not guard.after_step()
+    assert guard.largest_growth == grown
 
 
 def test_an_unreadable_meminfo_changes_nothing(tmp_path) -> None:
