@@ -231,9 +231,10 @@ def main() -> None:
     p = a["passes"]
     if p["decode_passes"] and p["prefill_passes"]:
         print(f"    engine passes: decoding {p['decode_seconds']:.1f} s in {p['decode_passes']} passes "
-              f"({p['decode_rows'] / p['decode_passes']:.1f} rows, {p['decode_columns'] / p['decode_passes']:.0f} "
-              f"attended columns per pass); prefill {p['prefill_seconds']:.1f} s in {p['prefill_passes']} passes "
-              f"({a['prefill_tokens'] / p['prefill_seconds']:.0f} tokens/s)", flush=True)
+              f"({p['decode_rows'] / p['decode_passes']:.1f} rows per pass; cache columns read per row "
+              f"{p['decode_read_columns'] / p['decode_rows']:.0f}, its own {p['decode_own_columns'] / p['decode_rows']:.0f}, "
+              f"up to the longest row {p['decode_columns'] / p['decode_rows']:.0f}); prefill {p['prefill_seconds']:.1f} s "
+              f"in {p['prefill_passes']} passes ({a['prefill_tokens'] / p['prefill_seconds']:.0f} tokens/s)", flush=True)
     summary = {"engine_tokens_per_s": round(a["generated_tokens"] / a["seconds"], 1),
                "engine_prefill_tokens_per_s": round(a["prefill_tokens"] / a["seconds"], 1),
                "prefill_ratio": round(a["prefill_tokens"] / a["episode_tokens"], 4),

@@ -5,6 +5,7 @@ import torch
 import transformers
 
 from curiosa.models import decoder
+from curiosa.models.attention import CacheRows, decode_spans
 from curiosa.models.chat import ChatTokenizer
 from curiosa.rollout.backends.transformers_backend import TransformersBackend
 from curiosa.rollout.types import SamplingConfig, TurnRequest
@@ -37,11 +38,11 @@ def test_lean_logits_equal_the_models_for_prefill_and_decoding(kind):
     flat = ids[:, :8].reshape(-1)
     rows = torch.tensor([0] * 8 + [1] * 8)
     cols = torch.tensor(list(range(8)) * 2)
-    got = lean.forward(flat, cols, keys, values, (rows, cols), 8, ([0, 0], [8, 8], [0, 8]), None, torch.arange(16))
+    got = lean.forward(flat, cols, keys, values, (rows, cols), 8, CacheRows([0, 0], [8, 8], [0, 8]), torch.arange(16))
     torch.testing.assert_close(got.view(2, 8, -1), expected[:, :8], rtol=1e-4, atol=1e-4)
-    mask = torch.ones(2, 1, 1, 9, dtype=torch.bool)
+    decoding = CacheRows([8, 8], [1, 1], [0, 1], decode_spans([8, 8], [1, 1]))
     last = lean.forward(ids[:, 8], torch.tensor([8, 8]), keys, values, (torch.arange(2), torch.tensor([8, 8])), 9,
-                        ([8, 8], [1, 1], [0, 1]), mask, torch.arange(2))
+                        decoding, torch.arange(2))
     torch.testing.assert_close(last, expected[:, 8], rtol=1e-4, atol=1e-4)
 
 

@@ -1,6 +1,11 @@
 """The batched, cache-reusing backend gives exactly what one sequence at a time would."""
 
+import copy
+
+import pytest
 import torch
+
+from curiosa.models import attention
 
 from curiosa.models.chat import ChatTokenizer
 from curiosa.rollout.backends.transformers_backend import TransformersBackend
@@ -104,3 +109,27 @@ def test_the_backend_counts_its_prefill_and_decoding_passes(tiny_model, tiny_tok
     assert s["decode_rows"] == sum(len(r.token_ids) - 1 for r in results)
     assert s["decode_columns"] >= s["decode_passes"] * max(map(len, prompts))
     assert s["prefill_seconds"] > 0 and s["decode_seconds"] > 0
+
+
+@pytest.mark.parametrize("lean", [True, False])
+@pytest.mark.parametrize("overhead", [0, None])
+def test_rows_whose_reply_ended_sit_out_while_the_rest_decode_as_alone(tiny_model, tiny_tokenizer, monkeypatch,
+                                                                        lean, overhead):
+    """A row whose reply has ended stays where it is while the rows around it decode on, in groups of
+    neighbouring rows each read up to its own longest row (with no overhead per group, every row is its
+    own group); every episode gets the reply it gets alone."""
+    if overhead is not None:
+        monkeypatch.setattr(attention, "SPAN_OVERHEAD", overhead)
+    chat = ChatTokenizer(tiny_tokenizer)
+    model = copy.deepcopy(tiny_model)
+    with torch.no_grad():
+        model.lm_head.weight[chat.stop_token_id] *= 2  # so that replies end after different numbers of tokens
+    sampling = SamplingConfig(temperature=1.0, max_new_tokens=16, seed=3)
+    prompts = {f"e{i}": chat.start([{"role": "user", "content": "Play a game. " * (3 * i + 1)}]) for i in range(6)}
+    together = TransformersBackend(model, tiny_tokenizer, lean=lean).generate(
+        [TurnRequest(k, [], p) for k, p in prompts.items()], sampling)
+    lengths = [len(r.token_ids) for r in together]
+    assert any(lengths[i] < max(lengths[i + 1:]) for i in range(len(lengths) - 1)), lengths  # a row sat out
+    for (key, prompt), reply in zip(prompts.items(), together):
+        alone = TransformersBackend(model, tiny_tokenizer, lean=lean).generate([TurnRequest(key, [], prompt)], sampling)
+        assert alone[0].token_ids == reply.token_ids

@@ -21,7 +21,7 @@ private attribute of transformers, and the saved config does not record the swit
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import torch
 import torch.nn.functional as F
@@ -53,30 +53,87 @@ def _band(queries: torch.Tensor, keys: torch.Tensor, window: int | None) -> torc
     return seen
 
 
-def decode_attention(query: torch.Tensor, key: torch.Tensor, value: torch.Tensor, mask: torch.Tensor,
-                     scaling: float | None, positions: list[int] | None = None,
-                     sliding_window: int | None = None) -> torch.Tensor:
-    """One query per row: query [B, H, 1, D], key/value [B, Hkv, L, D], mask [B, 1, 1, L] (True: attend).
-    With a sliding window, ``positions`` gives each row's query position (its column in the cache).
-    Returns [B, 1, H, D]."""
-    b, h, _, d = query.shape
-    if sliding_window is not None:
-        if positions is None:
-            raise ValueError("a sliding window needs each row's query position")
-        lowest = torch.tensor(positions, device=mask.device)[:, None] - sliding_window
-        mask = mask & (torch.arange(key.shape[2], device=mask.device)[None, :] > lowest)[:, None, None, :]
-    out = F.scaled_dot_product_attention(_grouped(query, key.shape[1]), key, value, attn_mask=mask, scale=scaling)
-    return out.reshape(b, h, 1, d).transpose(1, 2)
+class CacheRows(NamedTuple):
+    """How one forward pass of the rollout engine meets its row cache, for each row of the cache's leading
+    block: its tokens before the pass, its new tokens in the pass (0: the row sits this pass out), and
+    where those start among the pass's tokens (decoding: the row's place in the batch)."""
+
+    lengths: list[int]
+    counts: list[int]
+    offsets: list[int]
+    spans: tuple[tuple[int, int, int], ...] = ()
+    """Decoding only: the fed rows in groups of consecutive rows attended together, each group over the
+    columns its longest row needs: (first row, end row, columns). See :func:`decode_spans`."""
 
 
-def rows_prefill_attention(query: torch.Tensor, key: torch.Tensor, value: torch.Tensor,
-                           rows: tuple[list[int], list[int], list[int]], scaling: float | None,
-                           sliding_window: int | None = None) -> torch.Tensor:
+SPAN_OVERHEAD = 1024
+"""What one more attention call costs, in row-columns of cache read (one kernel call's overhead is about
+what reading a thousand columns of one row costs): :func:`decode_spans` splits a group only where
+the columns it saves are worth more."""
+
+
+def decode_spans(lengths: list[int], counts: list[int], overhead: int | None = None) -> tuple[tuple[int, int, int], ...]:
+    """Group the fed rows (``counts[r] == 1``) of a decoding pass into runs of consecutive rows, so that
+    every group reads the cache only up to its own longest row, choosing the grouping that reads the
+    fewest columns plus ``overhead`` (default ``SPAN_OVERHEAD``) per group: exact, by dynamic programming
+    over each run of fed rows. Attending every row up to the longest one reads far past most rows' ends
+    on a mix of games (docs/rollout.md)."""
+    overhead = SPAN_OVERHEAD if overhead is None else overhead
+    spans: list[tuple[int, int, int]] = []
+    r = 0
+    while r < len(counts):
+        if not counts[r]:
+            r += 1
+            continue
+        end = r
+        while end < len(counts) and counts[end]:
+            end += 1
+        need = [lengths[i] + 1 for i in range(r, end)]  # a row's new token sits in column lengths[i]
+        best, cut = [0] + [0] * len(need), [0] * (len(need) + 1)
+        for j in range(1, len(need) + 1):
+            widest, best[j] = 0, -1
+            for i in range(j, 0, -1):
+                widest = max(widest, need[i - 1])
+                cost = best[i - 1] + (j - i + 1) * widest + overhead
+                if best[j] < 0 or cost < best[j]:
+                    best[j], cut[j] = cost, i - 1
+        j, groups = len(need), []
+        while j > 0:
+            groups.append((r + cut[j], r + j, max(need[cut[j]:j])))
+            j = cut[j]
+        spans += reversed(groups)
+        r = end
+    return tuple(spans)
+
+
+def decode_attention(query: torch.Tensor, key: torch.Tensor, value: torch.Tensor, rows: CacheRows,
+                     scaling: float | None, sliding_window: int | None = None) -> torch.Tensor:
+    """One new token per fed row: query [n, H, 1, D] (the fed rows in order), key/value [rows, Hkv, L, D]
+    (the cache's leading block). Each group of ``rows.spans`` is one attention call over its own columns;
+    a row's query sees its columns up to its own (and within the sliding window if there is one).
+    Returns [n, 1, H, D]."""
+    n, h, _, d = query.shape
+    grouped = _grouped(query, key.shape[1])
+    out = torch.empty_like(grouped)
+    for first, end, columns in rows.spans:
+        at = rows.offsets[first]
+        positions = rows.lengths[first:end]
+        mask = None
+        if sliding_window is not None or min(positions) + 1 < columns:
+            mask = _band(torch.tensor(positions, device=query.device), torch.arange(columns, device=query.device),
+                         sliding_window)[:, None, None, :]
+        out[at:at + end - first] = F.scaled_dot_product_attention(
+            grouped[at:at + end - first], key[first:end, :, :columns], value[first:end, :, :columns],
+            attn_mask=mask, scale=scaling)
+    return out.reshape(n, h, 1, d).transpose(1, 2)
+
+
+def rows_prefill_attention(query: torch.Tensor, key: torch.Tensor, value: torch.Tensor, rows: CacheRows,
+                           scaling: float | None, sliding_window: int | None = None) -> torch.Tensor:
     """New chunks packed end to end in one sequence (query [1, H, T, D]), each attended causally over
-    its own row's history (key/value [rows, Hkv, L, D]); ``rows``: each row's length before the chunk,
-    the chunk's length, and where it starts in the packed sequence. Returns [1, T, H, D]."""
+    its own row's history (key/value [rows, Hkv, L, D]). Returns [1, T, H, D]."""
     out = torch.zeros_like(query)
-    for r, (start, n, offset) in enumerate(zip(*rows)):
+    for r, (start, n, offset) in enumerate(zip(rows.lengths, rows.counts, rows.offsets)):
         if n == 0:
             continue
         end = start + n
@@ -124,14 +181,12 @@ def packed_attention(module: Any, query: torch.Tensor, key: torch.Tensor, value:
 def attention(module: Any, query: torch.Tensor, key: torch.Tensor, value: torch.Tensor,
               attention_mask: torch.Tensor | None, dropout: float = 0.0, scaling: float | None = None,
               cu_seq_lens_q: torch.Tensor | None = None,
-              curiosa_rows: tuple[list[int], list[int], list[int]] | None = None,
+              curiosa_rows: CacheRows | None = None,
               sliding_window: int | None = None, **kwargs: Any) -> tuple[torch.Tensor, None]:
     """The function transformers calls (query [B, H, T, D], key/value [B, Hkv, L, D] -> [B, T, H, D])."""
     if curiosa_rows is not None:
-        if query.shape[2] == 1:
-            if attention_mask is None:
-                raise ValueError("decoding over the row cache needs the rows' 4-D mask")
-            out = decode_attention(query, key, value, attention_mask, scaling, curiosa_rows[0], sliding_window)
+        if curiosa_rows.spans:
+            out = decode_attention(query, key, value, curiosa_rows, scaling, sliding_window)
         else:
             out = rows_prefill_attention(query, key, value, curiosa_rows, scaling, sliding_window)
         return out.contiguous(), None

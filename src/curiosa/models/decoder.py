@@ -18,7 +18,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from curiosa.models.attention import decode_attention, rows_prefill_attention
+from curiosa.models.attention import CacheRows, decode_attention, rows_prefill_attention
 
 SUPPORTED = ("LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM")
 """Model classes whose forward ``LeanDecoder`` reproduces."""
@@ -116,17 +116,15 @@ class LeanDecoder:
     @torch.inference_mode()
     def forward(self, input_ids: torch.Tensor, positions: torch.Tensor, keys: list[torch.Tensor],
                 values: list[torch.Tensor], write: tuple[torch.Tensor, torch.Tensor], used: int,
-                rows: tuple[list[int], list[int], list[int]], mask: torch.Tensor | None,
-                keep: torch.Tensor) -> torch.Tensor:
+                rows: CacheRows, keep: torch.Tensor) -> torch.Tensor:
         """Logits at the positions ``keep`` of the new tokens.
 
-        ``input_ids``/``positions``: the new tokens, [T] (decoding: one per row, in row order; prefill:
-        chunks packed end to end). ``keys``/``values``: per layer, the cache [rows, kv_heads, capacity,
-        dim]; token i is written at (``write[0][i]``, ``write[1][i]``). ``used``: columns attended.
-        ``rows``: per row, its length before the pass, its new tokens and where they start. ``mask``
-        (decoding): [rows, 1, 1, used], True where a row's query may attend.
+        ``input_ids``/``positions``: the new tokens, [T] (decoding: one per fed row, in row order;
+        prefill: chunks packed end to end). ``keys``/``values``: per layer, the cache [rows, kv_heads,
+        capacity, dim]; token i is written at (``write[0][i]``, ``write[1][i]``). ``used``: columns
+        attended. ``rows``: how the pass meets the cache's leading rows (decoding when it has spans).
         """
-        decoding = mask is not None
+        decoding = bool(rows.spans)
         x = F.embedding(input_ids, self.embed)  # [T, H]
         cos, sin = self.rotary(x, positions[None])  # [1, T, D]
         cos, sin = cos[0].to(self.dtype)[:, None], sin[0].to(self.dtype)[:, None]  # [T, 1, D]
@@ -141,9 +139,9 @@ class LeanDecoder:
             v = qkv[:, self.q_size + self.kv_size:].view(n, self.kv_heads, self.head_dim)
             keys[i][row_index, :, col_index] = k
             values[i][row_index, :, col_index] = v
-            k_all, v_all = keys[i][: len(rows[0]), :, :used], values[i][: len(rows[0]), :, :used]
+            k_all, v_all = keys[i][: len(rows.lengths), :, :used], values[i][: len(rows.lengths), :, :used]
             if decoding:
-                out = decode_attention(q[:, :, None], k_all, v_all, mask, self.scaling)  # [rows, 1, heads, D]
+                out = decode_attention(q[:, :, None], k_all, v_all, rows, self.scaling)  # [rows, 1, heads, D]
             else:
                 out = rows_prefill_attention(q.transpose(0, 1)[None], k_all, v_all, rows, self.scaling)  # [1, T, heads, D]
             x = x + F.linear(out.reshape(n, self.q_size), layer.o, layer.o_bias)

@@ -6,10 +6,12 @@ environment's reply and the next generation prompt): the new chunks of all rows 
 packed end to end as one sequence (no padding), each written in place after its row's last token and
 attended over its row's own history, and only each row's last logits are computed; then the rows
 decode together, one forward pass per token, each new token written at its own row's end. A row whose
-reply has ended is swapped behind the rows still decoding, so every pass runs on a leading slice of
-the cache, up to its longest live row. Nothing is copied as the cache grows (capacity doubles when
-needed). A resample rewinds the row to where the rejected reply began. A token's position is its
-column; finished episodes' rows are removed.
+reply has ended sits the following passes out where it is (nothing is moved), and the rows still
+decoding attend in groups of neighbouring rows, each group only up to its own longest row
+(``models.attention.decode_spans``): rows stay in the order their episodes started, so neighbours have
+similar lengths. Nothing is copied as the cache grows (capacity grows by half when needed). A resample
+rewinds the row to where the rejected reply began. A token's position is its column; finished
+episodes' rows are removed, the rows after them moving up in order.
 
 The cache is a transformers ``Cache`` built from curiosa's own cache layers, and the model runs with
 curiosa's attention (``curiosa.models.attention``), registered and selected through transformers'
@@ -27,6 +29,7 @@ import torch
 from transformers import Cache, CacheLayerMixin
 
 from curiosa.models import attention
+from curiosa.models.attention import CacheRows, decode_spans
 from curiosa.models.chat import ChatTokenizer
 from curiosa.rollout.backends.seeding import SeedTracker
 from curiosa.rollout.sampling import Sampler
@@ -44,22 +47,20 @@ class _Plan:
 
     def __init__(self) -> None:
         self.capacity = 0
-        """Columns per row (one spare column after them takes decoding's padding)."""
+        """Columns per row."""
         self.rows = 0
         """The leading rows the pass runs on."""
         self.total = 0
         """Rows allocated (a new layer's size; at least the rows in use)."""
         self.used = 0
-        """Columns the pass attends over (the longest live row after the pass)."""
-        self.targets: torch.Tensor | None = None
-        """Decoding: each row's column for its one new token, [rows, 1]."""
+        """Columns the pass attends over (the longest fed row after the pass)."""
         self.token_rows: torch.Tensor | None = None
-        """Packed prefill: each new token's row and column."""
+        """Each new token's row and column."""
         self.token_cols: torch.Tensor | None = None
 
 
 class RowCacheLayer(CacheLayerMixin):
-    """One layer's keys and values for every row, [rows, kv_heads, capacity + 1, head_dim], written
+    """One layer's keys and values for every row, [rows, kv_heads, capacity, head_dim], written
     in place where the plan says: nothing is copied as rows grow (capacity grows by half when needed)."""
 
     def __init__(self, plan: _Plan) -> None:
@@ -68,7 +69,7 @@ class RowCacheLayer(CacheLayerMixin):
 
     def lazy_initialization(self, key_states: torch.Tensor, value_states: torch.Tensor) -> None:
         _, heads, _, dim = key_states.shape
-        shape = (self.plan.total, heads, self.plan.capacity + 1, dim)
+        shape = (self.plan.total, heads, self.plan.capacity, dim)
         self.keys, self.values = key_states.new_zeros(shape), value_states.new_zeros(shape)
         self.is_initialized = True
 
@@ -78,14 +79,10 @@ class RowCacheLayer(CacheLayerMixin):
             self.lazy_initialization(key_states, value_states)
         plan = self.plan
         k, v = self.keys[: plan.rows], self.values[: plan.rows]
-        if plan.token_rows is not None:  # one packed sequence: token i goes to (token_rows[i], token_cols[i])
-            k[plan.token_rows, :, plan.token_cols] = key_states[0].transpose(0, 1)
-            v[plan.token_rows, :, plan.token_cols] = value_states[0].transpose(0, 1)
-        else:
-            assert plan.targets is not None
-            index = plan.targets[:, None, :, None].expand(-1, k.shape[1], -1, k.shape[3])
-            k.scatter_(2, index, key_states)
-            v.scatter_(2, index, value_states)
+        # token i goes to (token_rows[i], token_cols[i]); decoding passes [n, kv, 1, D] (a token per fed row),
+        # prefill one packed sequence [1, kv, T, D]: either way [tokens, kv, D] in order
+        k[plan.token_rows, :, plan.token_cols] = key_states.transpose(1, 2).flatten(0, 1)
+        v[plan.token_rows, :, plan.token_cols] = value_states.transpose(1, 2).flatten(0, 1)
         return k[:, :, : plan.used], v[:, :, : plan.used]
 
     def get_seq_length(self, *args: Any) -> int:
@@ -105,8 +102,8 @@ class RowCacheLayer(CacheLayerMixin):
         if self.is_initialized:
             for name in ("keys", "values"):
                 t = getattr(self, name)
-                grown = t.new_zeros((t.shape[0], t.shape[1], capacity + 1, t.shape[3]))
-                grown[:, :, : t.shape[2] - 1] = t[:, :, :-1]
+                grown = t.new_zeros((t.shape[0], t.shape[1], capacity, t.shape[3]))
+                grown[:, :, : t.shape[2]] = t
                 setattr(self, name, grown)
 
     def grow_rows(self, rows: int) -> None:
@@ -117,19 +114,15 @@ class RowCacheLayer(CacheLayerMixin):
                 grown[: t.shape[0]] = t
                 setattr(self, name, grown)
 
-    def swap(self, a: int, b: int, width: int) -> None:
+    def keep_rows(self, index: list[int], widths: list[int]) -> None:
+        """Move the rows ``index`` (ascending) up to the front in order, each only its first ``widths``
+        columns, in place: the allocation is kept for the rows that come next, so finishing and starting
+        episodes never reallocates the cache, and rows already in place are not copied."""
         if self.is_initialized:
             for t in (self.keys, self.values):
-                held = t[a, :, :width].clone()
-                t[a, :, :width] = t[b, :, :width]
-                t[b, :, :width] = held
-
-    def keep_rows(self, index: torch.Tensor) -> None:
-        """Move the rows ``index`` (ascending) to the front, in place: the allocation is kept for the
-        rows that come next, so finishing and starting episodes never reallocates the cache."""
-        if self.is_initialized:
-            for t in (self.keys, self.values):
-                t[: len(index)] = t.index_select(0, index)
+                for target, (source, width) in enumerate(zip(index, widths)):
+                    if source != target:  # source > target, and no later row reads from target
+                        t[target, :, :width] = t[source, :, :width]
 
 
 class RowCache(Cache):
@@ -157,13 +150,9 @@ class RowCache(Cache):
             for layer in self.layers:
                 layer.grow_rows(self.plan.total)
 
-    def swap(self, a: int, b: int, width: int) -> None:
+    def keep_rows(self, index: list[int], widths: list[int]) -> None:
         for layer in self.layers:
-            layer.swap(a, b, width)
-
-    def keep_rows(self, index: torch.Tensor) -> None:
-        for layer in self.layers:
-            layer.keep_rows(index)
+            layer.keep_rows(index, widths)
 
     def tensors(self, kv_heads: int, head_dim: int, dtype: torch.dtype,
                 device: torch.device) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
@@ -225,10 +214,11 @@ class TransformersBackend:
         self._seeds = SeedTracker()
         self.stats = {"prefill_tokens": 0, "generated_tokens": 0, "forward_passes": 0, "prefill_passes": 0,
                       "prefill_seconds": 0.0, "decode_passes": 0, "decode_seconds": 0.0, "decode_rows": 0,
-                      "decode_columns": 0}
+                      "decode_columns": 0, "decode_read_columns": 0, "decode_own_columns": 0}
         """Counters since construction; per kind of pass (prefill, decode): passes and seconds, and for
-        decoding the rows computed and the columns attended, summed over passes (their means show
-        what a pass costs: docs/rollout.md)."""
+        decoding, summed over passes, the rows computed and three counts of cache columns (summed over
+        rows): up to the longest row (what one attention call over all rows reads), what the groups read,
+        and the rows' own (docs/rollout.md)."""
 
     # ----------------------------------------------------------------- protocol
     def describe(self) -> dict[str, object]:
@@ -257,22 +247,16 @@ class TransformersBackend:
             if req.prompt_ids is None:
                 raise ValueError(f"request {req.key!r} has no prompt_ids: the transformers backend works on tokens")
         self._remove_released()
-        for key in keys:
-            self._row_for(key)
-        self._to_front(set(keys))  # forward passes then run on a leading slice of the cache
-        slot = {key: i for i, key in enumerate(self._keys[: len(keys)])}
-        rows = [slot[k] for k in keys]  # the row of each request, kept up to date as rows move
+        rows = [self._row_for(key) for key in keys]  # rows never move during a call; rows not asked for sit it out
         deltas = [self._reconcile(row, list(req.prompt_ids)) for req, row in zip(requests, rows)]  # type: ignore[arg-type]
         self.stats["prefill_tokens"] += sum(len(d) for d in deltas)
         # Each request draws from its own stream, seeded by (run seed, episode, prompt, resample count) as on
         # the other backends: an episode's reply does not depend on which others share its batch.
         streams = [torch.Generator().manual_seed(self._seeds.seed(sampling.seed, r.key, r.prompt_ids))
                    for r in requests]  # type: ignore[arg-type]
-        logits = self._forward({row: d for row, d in zip(rows, deltas)}, len(rows))
+        logits, at = self._forward({row: d for row, d in zip(rows, deltas)})
         out: list[list[int]] = [[] for _ in requests]
         ended = [False] * len(requests)
-        request_at = {row: i for i, row in enumerate(rows)}
-        live = len(rows)
         stop = self.chat.stop_token_id
         assert self._sampler is not None
         for _ in range(sampling.max_new_tokens):
@@ -282,7 +266,7 @@ class TransformersBackend:
             draws = None
             if sampling.temperature > 0:
                 draws = torch.cat([torch.rand((1, 1), generator=streams[i]) for i in active])
-            picked = self._sampler(logits[[rows[i] for i in active]], draws)
+            picked = self._sampler(logits[[at[rows[i]] for i in active]], draws)
             feed: dict[int, int] = {}
             for i, tok in zip(active, picked.tolist()):
                 out[i].append(tok)
@@ -294,16 +278,7 @@ class TransformersBackend:
                     ended[i] = True
             if not feed:
                 break
-            # Rows that stop decoding leave the leading slice: swap each with the slice's last row.
-            for row in sorted((rows[i] for i in active if i not in feed), reverse=True):
-                last = live - 1
-                if row != last:
-                    stopped, moved = request_at[row], request_at[last]
-                    self._swap(row, last)
-                    rows[stopped], rows[moved] = last, row
-                    request_at[row], request_at[last] = moved, stopped
-                live -= 1
-            logits = self._forward({rows[i]: [tok] for i, tok in feed.items()}, live)
+            logits, at = self._forward({rows[i]: [tok] for i, tok in feed.items()})
         results = []
         for i, req in enumerate(requests):
             ids = out[i]
@@ -325,22 +300,6 @@ class TransformersBackend:
         self._cache.add_row(len(self._keys))
         return len(self._keys) - 1
 
-    def _swap(self, a: int, b: int) -> None:
-        """Exchange two rows, cache contents included."""
-        width = max(len(self._rows[a].tokens), len(self._rows[b].tokens))
-        self._cache.swap(a, b, width)
-        for items in (self._keys, self._rows):
-            items[a], items[b] = items[b], items[a]  # type: ignore[index]
-
-    def _to_front(self, keys: set[str]) -> None:
-        """Move the rows of ``keys`` to the front (rows already in front do not move)."""
-        target = 0
-        for row in range(len(self._keys)):
-            if self._keys[row] in keys:
-                if row != target:
-                    self._swap(row, target)
-                target += 1
-
     def _reconcile(self, row: int, prompt: list[int]) -> list[int]:
         """Rewind the row to its longest common prefix with ``prompt``; return the ids still to encode."""
         if not prompt:
@@ -355,106 +314,70 @@ class TransformersBackend:
         del state.tokens[common:]
         return prompt[common:]
 
-    def _forward(self, feeds: dict[int, list[int]], n_rows: int) -> torch.Tensor:
-        """Run the leading ``n_rows`` rows, feeding new ids to some; return each row's last logits
-        (rows not fed get zeros). One token per row is a batched decoding pass; longer chunks are
-        packed end to end into one sequence, so no padding is computed."""
+    def _forward(self, feeds: dict[int, list[int]]) -> tuple[torch.Tensor, dict[int, int]]:
+        """Feed new ids to some rows; return the last logits of each fed row and, per fed row, its
+        place in them. One token per row is a batched decoding pass; longer chunks are packed end to end
+        into one sequence, so no padding is computed. The pass runs on the cache's rows up to the last
+        fed one; rows not fed sit it out."""
+        fed = sorted(feeds)
+        n_rows = fed[-1] + 1
         lengths = [len(r.tokens) for r in self._rows[:n_rows]]
-        ends = [lengths[r] + len(feeds.get(r, ())) for r in range(n_rows)]
-        self._cache.reserve(max(ends))
-        plan = self._cache.plan
-        plan.rows, plan.used = n_rows, max(ends)
         counts = [len(feeds.get(r, ())) for r in range(n_rows)]
-        start = time.perf_counter()
-        if max(counts) == 1:
-            logits = self._decode(feeds, n_rows, lengths, counts)
-            kind = "decode"
-            self.stats["decode_rows"] += n_rows
-            self.stats["decode_columns"] += plan.used
-        else:
-            logits = self._prefill(feeds, n_rows, lengths, counts)
-            kind = "prefill"
-        self.stats[f"{kind}_seconds"] += time.perf_counter() - start
-        self.stats[f"{kind}_passes"] += 1
-        for row, ids in feeds.items():
-            self._rows[row].tokens.extend(ids)
-        self.stats["forward_passes"] += 1
-        return logits
-
-    def _run(self, input_ids: torch.Tensor, positions: torch.Tensor, mask: torch.Tensor,
-             rows: tuple[list[int], list[int], list[int]], keep: int | torch.Tensor) -> torch.Tensor:
-        """One forward pass over the row cache. The 4-D mask is used by transformers as given."""
-        output = self.model(
-            input_ids=input_ids.to(self.device), position_ids=positions.to(self.device),
-            attention_mask=mask.to(self.device), use_cache=True, curiosa_rows=rows, logits_to_keep=keep,
-            **{self._cache_argument: self._cache},
-        )
-        return output.logits
-
-    def _lean(self, input_ids: torch.Tensor, positions: torch.Tensor, write: tuple[torch.Tensor, torch.Tensor],
-              rows: tuple[list[int], list[int], list[int]], mask: torch.Tensor | None,
-              keep: torch.Tensor) -> torch.Tensor:
-        """One pass of the lean decoder over the same row cache."""
-        assert self.lean is not None
-        keys, values = self._cache.tensors(self.lean.kv_heads, self.lean.head_dim, self.lean.dtype, self.device)
-        return self.lean.forward(input_ids.to(self.device), positions.to(self.device), keys, values, write,
-                                 self._cache.plan.used, rows, mask, keep)
-
-    def _decode(self, feeds: dict[int, list[int]], n_rows: int, lengths: list[int], counts: list[int]) -> torch.Tensor:
+        self._cache.reserve(max(lengths[r] + counts[r] for r in fed))
         plan = self._cache.plan
-        spare = plan.capacity  # the column padding is written to
-        input_ids = torch.full((n_rows, 1), self.pad_id, dtype=torch.long)
-        targets = torch.full((n_rows, 1), spare, dtype=torch.long)
-        for row, ids in feeds.items():
-            input_ids[row, 0] = ids[0]
-            targets[row, 0] = lengths[row]  # a token's column is its position
-        positions = torch.where(targets == spare, 0, targets)
-        plan.targets, plan.token_rows, plan.token_cols = targets.to(self.device), None, None
-        # a query sees its row's columns up to its own; padding sees everything (never used)
-        columns = torch.arange(plan.used)
-        mask = ((columns[None, None, :] <= targets[:, :, None]) | (targets == spare)[:, :, None])[:, None]
-        rows = (lengths, counts, list(range(n_rows)))
-        if self.lean is not None:
-            every = torch.arange(n_rows, device=self.device)
-            return self._lean(input_ids[:, 0], positions[:, 0], (every, targets[:, 0].to(self.device)), rows,
-                              mask.to(self.device), every)
-        return self._run(input_ids, positions, mask, rows, 1)[:, -1, :]
-
-    def _prefill(self, feeds: dict[int, list[int]], n_rows: int, lengths: list[int], counts: list[int]) -> torch.Tensor:
-        plan = self._cache.plan
-        order = sorted(feeds)
-        offsets = [0] * n_rows
+        plan.rows, plan.used = n_rows, max(lengths[r] + counts[r] for r in fed)
         ids: list[int] = []
+        offsets = [0] * n_rows
         token_rows: list[int] = []
         token_cols: list[int] = []
-        for row in order:
+        for row in fed:
             offsets[row] = len(ids)
             ids += feeds[row]
             token_rows += [row] * len(feeds[row])
             token_cols += range(lengths[row], lengths[row] + len(feeds[row]))  # a token's column is its position
-        cols = torch.tensor(token_cols, dtype=torch.long, device=self.device)
-        plan.targets = None
         plan.token_rows = torch.tensor(token_rows, dtype=torch.long, device=self.device)
-        plan.token_cols = cols
-        # each row's filled columns after the pass; the attention adds causality inside each new chunk
-        ends = torch.tensor([lengths[r] + counts[r] for r in range(n_rows)])
-        mask = (torch.arange(plan.used)[None, :] < ends[:, None])[:, None, None, :]
-        last = torch.tensor([offsets[row] + len(feeds[row]) - 1 for row in order], dtype=torch.long)
+        plan.token_cols = torch.tensor(token_cols, dtype=torch.long, device=self.device)
+        last = torch.tensor([offsets[row] + len(feeds[row]) - 1 for row in fed], dtype=torch.long, device=self.device)
+        decoding = max(counts) == 1
+        kind = "decode" if decoding else "prefill"
+        rows = CacheRows(lengths, counts, offsets, decode_spans(lengths, counts) if decoding else ())
+        start = time.perf_counter()
+        input_ids = torch.tensor(ids, dtype=torch.long, device=self.device)
         if self.lean is not None:
-            logits = self._lean(torch.tensor(ids, dtype=torch.long), cols, (plan.token_rows, cols),
-                                (lengths, counts, offsets), None, last.to(self.device))
-        else:
-            logits = self._run(torch.tensor([ids], dtype=torch.long), cols[None], mask, (lengths, counts, offsets),
-                               last.to(self.device))[0]
-        picked = logits.new_zeros((n_rows, logits.shape[-1]))
-        picked[torch.tensor(order, device=self.device)] = logits
-        return picked
+            keys, values = self._cache.tensors(self.lean.kv_heads, self.lean.head_dim, self.lean.dtype, self.device)
+            logits = self.lean.forward(input_ids, plan.token_cols, keys, values, (plan.token_rows, plan.token_cols),
+                                       plan.used, rows, last)
+        elif decoding:  # a batch of one-token rows
+            logits = self._run(input_ids[:, None], plan.token_cols[:, None], rows, 1)[:, -1]
+        else:  # one packed sequence
+            logits = self._run(input_ids[None], plan.token_cols[None], rows, last)[0]
+        self.stats[f"{kind}_seconds"] += time.perf_counter() - start
+        self.stats[f"{kind}_passes"] += 1
+        if decoding:
+            self.stats["decode_rows"] += len(fed)
+            self.stats["decode_columns"] += len(fed) * plan.used
+            self.stats["decode_read_columns"] += sum((end - first) * columns for first, end, columns in rows.spans)
+            self.stats["decode_own_columns"] += sum(lengths[r] + 1 for r in fed)
+        for row in fed:
+            self._rows[row].tokens.extend(feeds[row])
+        self.stats["forward_passes"] += 1
+        return logits, {row: i for i, row in enumerate(fed)}
+
+    def _run(self, input_ids: torch.Tensor, positions: torch.Tensor, rows: CacheRows,
+             keep: int | torch.Tensor) -> torch.Tensor:
+        """One pass of the model's own forward over the row cache. Its attention reads the rows' layout
+        (``curiosa_rows``), not a mask; the 4-D all-true mask given only spares transformers building one."""
+        mask = torch.ones((input_ids.shape[0], 1, 1, self._cache.plan.used), dtype=torch.bool, device=self.device)
+        output = self.model(
+            input_ids=input_ids, position_ids=positions, attention_mask=mask, use_cache=True, curiosa_rows=rows,
+            logits_to_keep=keep, **{self._cache_argument: self._cache},
+        )
+        return output.logits
 
     def _remove_released(self) -> None:
         keep = [i for i, k in enumerate(self._keys) if k is not None]
         if len(keep) == len(self._keys):
             return
-        index = torch.tensor(keep, dtype=torch.long, device=self.device)
+        self._cache.keep_rows(keep, [len(self._rows[i].tokens) for i in keep])
         self._keys = [self._keys[i] for i in keep]
         self._rows = [self._rows[i] for i in keep]
-        self._cache.keep_rows(index)
