@@ -8,8 +8,9 @@ transformers passes through ``model(...)`` to the attention function:
   name through the public ``AttentionMaskInterface``);
 * training on packed rows (``cu_seq_lens_q``, the boundaries transformers' flash-attention path also
   reads): one causal SDPA call per sequence, so no [row, row] block-diagonal mask is ever computed;
-* the rollout engine's row cache (``curiosa_rows``): decoding attends each row's single query over
-  that row's columns; packed prefill chunks attend row by row over their own history.
+* the rollout engine's row cache (``curiosa_rows``, a :class:`CacheRows`): decoding attends each fed
+  row's single query over that row's columns, in groups of neighbouring rows that each read the cache
+  only up to their own longest row; packed prefill chunks attend row by row over their own history.
 
 Layers with a sliding window (Gemma 3's local layers, Mistral) pass ``sliding_window``: a query at
 position q then sees keys at positions k with q - window < k <= q, as in transformers' own masks, on
@@ -21,6 +22,7 @@ private attribute of transformers, and the saved config does not record the swit
 
 from __future__ import annotations
 
+import math
 from typing import Any, NamedTuple
 
 import torch
@@ -89,13 +91,13 @@ def decode_spans(lengths: list[int], counts: list[int], overhead: int | None = N
         while end < len(counts) and counts[end]:
             end += 1
         need = [lengths[i] + 1 for i in range(r, end)]  # a row's new token sits in column lengths[i]
-        best, cut = [0] + [0] * len(need), [0] * (len(need) + 1)
+        best, cut = [0.0] + [math.inf] * len(need), [0] * (len(need) + 1)  # best[j]: the first j rows
         for j in range(1, len(need) + 1):
-            widest, best[j] = 0, -1
-            for i in range(j, 0, -1):
+            widest = 0
+            for i in range(j, 0, -1):  # the last group holds rows i-1 .. j-1
                 widest = max(widest, need[i - 1])
                 cost = best[i - 1] + (j - i + 1) * widest + overhead
-                if best[j] < 0 or cost < best[j]:
+                if cost < best[j]:
                     best[j], cut[j] = cost, i - 1
         j, groups = len(need), []
         while j > 0:
