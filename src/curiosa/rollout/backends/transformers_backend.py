@@ -204,7 +204,6 @@ class TransformersBackend:
         self.tokenizer = tokenizer
         self.chat = chat or ChatTokenizer(tokenizer)
         self.device = next(model.parameters()).device
-        self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else self.chat.stop_token_id
         self.name = name or getattr(model, "name_or_path", None) or type(model).__name__
         self._rows: list[_Row] = []
         self._keys: list[str | None] = []  # None marks a released row awaiting removal
@@ -323,9 +322,10 @@ class TransformersBackend:
         n_rows = fed[-1] + 1
         lengths = [len(r.tokens) for r in self._rows[:n_rows]]
         counts = [len(feeds.get(r, ())) for r in range(n_rows)]
-        self._cache.reserve(max(lengths[r] + counts[r] for r in fed))
+        used = max(lengths[r] + counts[r] for r in fed)
+        self._cache.reserve(used)
         plan = self._cache.plan
-        plan.rows, plan.used = n_rows, max(lengths[r] + counts[r] for r in fed)
+        plan.rows, plan.used = n_rows, used
         ids: list[int] = []
         offsets = [0] * n_rows
         token_rows: list[int] = []
