@@ -214,6 +214,57 @@ def test_compare_refuses_mismatched_summaries():
         compare(base, {"groups": {}})
 
 
+def many_tasks(outcomes_per_task, group="wordle"):
+    """One row of episodes per task: outcomes_per_task[i] are task i's samples."""
+    return [row for i, outcomes in enumerate(outcomes_per_task) for row in task_rows(f"{group}{i}", outcomes, group=group)]
+
+
+def test_paired_interval_of_equal_models_is_zero_though_each_interval_is_wide():
+    rng = np.random.default_rng(0)
+    outcomes = [list(rng.random(4) < p) for p in rng.random(20)]
+    c = compare(summarize(many_tasks(outcomes)), summarize(many_tasks(outcomes)))
+    o = c["overall"]
+    assert o["base"]["success_ci"][1] - o["base"]["success_ci"][0] > 0.1
+    assert o["success_delta"] == 0 and o["success_delta_ci"] == [0.0, 0.0]
+
+
+def test_paired_interval_follows_the_difference_task_by_task():
+    base = many_tasks([[False, False]] * 6) + many_tasks([[True, False]] * 3, group="mastermind")
+    tuned = many_tasks([[True, False]] * 6) + many_tasks([[True, False]] * 3, group="mastermind")
+    c = compare(summarize(base), summarize(tuned))
+    assert c["groups"]["wordle"]["success_delta_ci"] == pytest.approx([0.5, 0.5])
+    assert c["groups"]["mastermind"]["success_delta_ci"] == pytest.approx([0.0, 0.0])
+    assert c["overall"]["success_delta_ci"] == pytest.approx([0.25, 0.25])  # the macro average
+
+
+def test_paired_interval_contains_the_difference_and_excludes_zero_only_when_it_should():
+    rng = np.random.default_rng(1)
+    base_p = rng.random(30) * 0.5
+    base = many_tasks([list(rng.random(4) < p) for p in base_p])
+    better = many_tasks([list(rng.random(4) < p + 0.4) for p in base_p])
+    noisy = many_tasks([list(rng.random(4) < p) for p in base_p])
+    up = compare(summarize(base), summarize(better))["overall"]
+    assert up["success_delta_ci"][0] <= up["success_delta"] <= up["success_delta_ci"][1]
+    assert up["success_delta_ci"][0] > 0
+    same = compare(summarize(base), summarize(noisy))["overall"]
+    assert same["success_delta_ci"][0] < 0 < same["success_delta_ci"][1]
+
+
+def test_no_paired_interval_without_the_same_tasks_or_per_task_outcomes():
+    base = summarize(many_tasks([[True, False]] * 3))
+    other_tasks = summarize(task_rows("elsewhere", [True, True]))
+    assert compare(base, other_tasks)["overall"]["success_delta_ci"] is None
+    old = {**base, "groups": {g: {k: v for k, v in s.items() if k != "task_outcomes"} for g, s in base["groups"].items()}}
+    c = compare(old, base)
+    assert c["overall"]["success_delta_ci"] is None and c["groups"]["wordle"]["success_delta_ci"] is None
+    assert "paired interval" not in format_table(c)
+
+
+def test_summary_records_each_tasks_outcomes():
+    s = summarize(task_rows("a", [True, False, True]) + task_rows("b", [False]))
+    assert s["groups"]["wordle"]["task_outcomes"] == {"a": [2, 3], "b": [0, 1]}
+
+
 # --------------------------------------------------------------------------- tables
 def test_format_table_of_summary_and_comparison():
     base, tuned = two_models()
@@ -223,6 +274,7 @@ def test_format_table_of_summary_and_comparison():
     comparison = format_table(compare(base, tuned))
     assert "base success" in comparison and "tuned success" in comparison and "+25.0 pt" in comparison
     assert "1 of 2 groups" in comparison
+    assert "95% paired interval [" in comparison
     out = io.StringIO()
     print_summary(compare(base, tuned), file=out)
     assert out.getvalue().strip() == comparison.strip()

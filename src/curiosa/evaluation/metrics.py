@@ -18,6 +18,11 @@ Choices, and why:
   test tasks, as in the paper's "average success over the ten groups". Its interval comes from the
   per-group replicates averaged replicate by replicate. Rates that are undefined for a group (mean
   turns of successes when nothing succeeded) are left out of that group's share of the average.
+* **The base-vs-tuned difference has a paired interval.** Both models play the same tasks with the
+  same environment seeds, so a task that is hard for one is hard for the other; two separate intervals
+  overlap far more than the difference's own uncertainty warrants. Each summary records every task's
+  successes and samples, and ``compare`` resamples tasks once per replicate for both models (the same
+  draws), so the interval of ``tuned - base`` reflects only how the models differ task by task.
 """
 
 from __future__ import annotations
@@ -97,6 +102,7 @@ def _check_options(k: int, confidence: float, resamples: int) -> None:
 class _Group:
     """What the metrics of one group need, one entry per task."""
 
+    task_ids: list[str]
     samples: np.ndarray
     successes: np.ndarray
     pass_k: np.ndarray
@@ -118,7 +124,7 @@ def _group_data(rows: Sequence[Trajectory], k: int) -> _Group:
     samples = np.array([len(by_task[t]) for t in tasks])
     successes = np.array([sum(episode_success(r) for r in by_task[t]) for t in tasks])
     return _Group(
-        samples=samples, successes=successes,
+        task_ids=tasks, samples=samples, successes=successes,
         pass_k=np.array([pass_at_k(int(n), int(c), k) for n, c in zip(samples, successes)]),
         success_turns=[r.num_turns for r in rows if episode_success(r)],
         turns=sum(r.num_turns for r in rows), invalid_actions=sum(r.invalid_actions for r in rows),
@@ -130,9 +136,14 @@ def _group_rng(seed: int, group: str) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(group.encode("utf-8"))])
 
 
+def _task_draws(tasks: int, resamples: int, rng: np.random.Generator) -> np.ndarray:
+    """[resamples, tasks]: the task indices each bootstrap replicate draws (with replacement)."""
+    return rng.integers(0, tasks, size=(resamples, tasks))
+
+
 def _replicates(data: _Group, resamples: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Bootstrap replicates of (episode success rate, mean pass@k), resampling whole tasks."""
-    picks = rng.integers(0, len(data.samples), size=(resamples, len(data.samples)))
+    picks = _task_draws(len(data.samples), resamples, rng)
     success = data.successes[picks].sum(axis=1) / data.samples[picks].sum(axis=1)
     return success, data.pass_k[picks].mean(axis=1)
 
@@ -158,6 +169,7 @@ def _group_summary(data: _Group, reps: tuple[np.ndarray, np.ndarray], confidence
         "format_failure_rate": data.format_failures / data.episodes,
         "episodes": data.episodes, "tasks": len(data.samples),
         "min_samples_per_task": int(data.samples.min()),
+        "task_outcomes": {t: [int(c), int(n)] for t, c, n in zip(data.task_ids, data.successes, data.samples)},
     }
 
 
@@ -242,11 +254,42 @@ def _check_comparable(base: Mapping[str, Any], tuned: Mapping[str, Any]) -> None
                          f"only tuned: {only_tuned}): the macro averages would not be comparable")
 
 
+def _outcomes(group: Mapping[str, Any]) -> tuple[list[str], np.ndarray, np.ndarray] | None:
+    table = group.get("task_outcomes")
+    if not table:
+        return None
+    ids = sorted(table)
+    return ids, np.array([table[t][0] for t in ids]), np.array([table[t][1] for t in ids])
+
+
+def _paired_delta_replicates(base: Mapping[str, Any], tuned: Mapping[str, Any]) -> dict[str, np.ndarray] | None:
+    """Per group, bootstrap replicates of tuned minus base success, both models resampled with the same
+    task draws. None when a summary lacks per-task outcomes (written before they were recorded) or the
+    two models did not play the same tasks of a group: no paired interval exists then."""
+    resamples, seed = int(base.get("resamples", DEFAULT_RESAMPLES)), int(base.get("seed", 0))
+    replicates = {}
+    for g in sorted(base["groups"]):
+        b, t = _outcomes(base["groups"][g]), _outcomes(tuned["groups"][g])
+        if b is None or t is None or b[0] != t[0]:
+            return None
+        picks = _task_draws(len(b[0]), resamples, _group_rng(seed, g))
+        replicates[g] = t[1][picks].sum(1) / t[2][picks].sum(1) - b[1][picks].sum(1) / b[2][picks].sum(1)
+    return replicates
+
+
 def compare(base: Mapping[str, Any], tuned: Mapping[str, Any]) -> dict[str, Any]:
-    """The run's ``metrics.json``: base and tuned side by side, per group and overall."""
+    """The run's ``metrics.json``: base and tuned side by side, per group and overall, with the paired
+    interval of each difference (``success_delta_ci``; None when it cannot be computed, see
+    :func:`_paired_delta_replicates`)."""
     _check_comparable(base, tuned)
     groups = {g: _side_by_side(base["groups"][g], tuned["groups"][g]) for g in sorted(base["groups"])}
     overall = _side_by_side(base["overall"], tuned["overall"])
+    deltas = _paired_delta_replicates(base, tuned)
+    confidence = float(base.get("confidence") or 0.95)
+    for g, side in groups.items():
+        side["success_delta_ci"] = None if deltas is None else _interval(deltas[g], side["success_delta"], confidence)
+    overall["success_delta_ci"] = None if deltas is None else _interval(
+        np.mean(list(deltas.values()), axis=0), overall["success_delta"], confidence)
     overall["groups_improved"] = sum(g["tuned"]["success"] > g["base"]["success"] for g in groups.values())
     overall["groups_compared"] = len(groups)
     return {"split": base.get("split"), "k": base["k"], "confidence": base.get("confidence"),
@@ -271,6 +314,13 @@ def signed_percent(value: float | None, digits: int = 1) -> str:
 def points(value: float | None, digits: int = 1) -> str:
     """A difference of two rates in percentage points, so it is not mistaken for a relative change."""
     return "-" if value is None else f"{100 * value:+.{digits}f} pt"
+
+
+def points_with_interval(value: float | None, interval: Sequence[float] | None) -> str:
+    """A difference in points, with its interval when there is one: '+3.0 pt [-1.0, +7.0]'."""
+    if value is None or not interval:
+        return points(value)
+    return f"{points(value)} [{100 * interval[0]:+.1f}, {100 * interval[1]:+.1f}]"
 
 
 def with_interval(value: float | None, interval: Sequence[float] | None) -> str:
@@ -307,7 +357,8 @@ def comparison_rows(comparison: Mapping[str, Any]) -> tuple[list[str], list[list
     for name, g in [*comparison["groups"].items(), ("overall", comparison["overall"])]:
         b, t = g["base"], g["tuned"]
         rows.append([name, str(t["tasks"]), with_interval(b["success"], b.get("success_ci")),
-                     with_interval(t["success"], t.get("success_ci")), points(g["success_delta"]),
+                     with_interval(t["success"], t.get("success_ci")),
+                     points_with_interval(g["success_delta"], g.get("success_delta_ci")),
                      percent(b["pass_at_k"]), percent(t["pass_at_k"]),
                      turns(b["mean_turns_success"]), turns(t["mean_turns_success"])])
     return header, rows
@@ -318,6 +369,11 @@ def comparison_headline(comparison: Mapping[str, Any]) -> str:
     o = comparison["overall"]
     rel = o["relative_improvement"]
     rel_text = "undefined (base success is 0)" if rel is None else signed_percent(rel)
+    interval = o.get("success_delta_ci")
+    if interval:
+        level = round(100 * float(comparison.get("confidence") or 0.95))
+        rel_text += (f"; difference {points(o['success_delta'])}, {level}% paired interval "
+                     f"[{100 * interval[0]:+.1f}, {100 * interval[1]:+.1f}]")
     return (f"Average success {percent(o['base']['success'])} -> {percent(o['tuned']['success'])} "
             f"(relative {rel_text}); tuned beats base in {o['groups_improved']} of {o['groups_compared']} groups.")
 
