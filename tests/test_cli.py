@@ -72,3 +72,12 @@ def test_policies_table_keeps_the_prose_around_it(tmp_path):
     text = doc.read_text()
     assert text.startswith("# Title\n\nIntro.") and text.endswith("Outro.\n")
     assert "old" not in text and "| cellular_automata | expert | 2 |" in text
+
+
+def test_show_config_shows_the_settings_as_they_would_run(capsys):
+    assert main(["paprika", "--show-config", "--config", "configs/paprika.yaml", "samples=7", "rpo.lora.r=8"]) == 0
+    out = capsys.readouterr().out
+    assert "\nsamples = 7\n" in out and "\nrpo.lora.r = 8\n" in out  # an override, and a section it switched on
+    assert "\nsft.learning_rate = 1e-05\n" in out and "\nsft.lora = None\n" in out  # from the file; still off
+    assert main(["paprika", "--show-config"]) == 0
+    assert "\nsamples = 20\n" in capsys.readouterr().out  # the paper's default without a file

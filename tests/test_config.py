@@ -83,3 +83,25 @@ def test_exponent_numbers_without_a_dot_are_floats(tmp_path):
     assert load_config(Job, None, ["sampling.min_p=1e-3"]).sampling.min_p == 0.001
     with pytest.raises(ConfigError, match="sampling.temperature: expected a number"):
         load_config(Job, None, ["sampling.temperature=hot"])
+
+
+@dataclass
+class Adapters:
+    r: int = 16
+    """Rank."""
+    alpha: int = 32
+    """Scale."""
+
+
+@dataclass
+class Trainer:
+    lora: Optional[Adapters] = None
+    """Adapters, or none (full fine-tuning)."""
+
+
+def test_a_key_inside_a_switched_off_section_switches_it_on_with_its_defaults():
+    assert load_config(Trainer, None, ["lora.r=8"]).lora == Adapters(r=8, alpha=32)
+    assert load_config(Trainer, None, ["lora={}"]).lora == Adapters()
+    assert load_config(Trainer, None, []).lora is None
+    with pytest.raises(ConfigError, match="'samples' is not a section"):
+        load_config(Job, None, ["samples.x=1"])

@@ -110,9 +110,11 @@ def _add_config_command(sub: Any, name: str, help: str, config_path: str, run: A
     """A subcommand driven by a config dataclass: --config FILE, then key=value overrides."""
     p = sub.add_parser(name, help=help, description=help + " Settings: defaults, then --config FILE, then "
                        "key=value overrides (dotted keys for sections, e.g. sampling.temperature=0.7). "
-                       "--show-config lists every setting with its meaning.")
+                       "--show-config lists every setting as it would run (after --config and overrides) "
+                       "with its meaning.")
     p.add_argument("--config", help="YAML file of settings")
-    p.add_argument("--show-config", action="store_true", help="print every setting, its default and meaning, then exit")
+    p.add_argument("--show-config", action="store_true",
+                   help="print every setting as it would run (defaults, then --config and overrides) and its meaning, then exit")
     p.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="settings that override the file's")
     p.set_defaults(func=_run_config_command, run=run, config_class=config_path)
     return p
@@ -137,11 +139,12 @@ def _run_config_command(args: argparse.Namespace) -> int:
         from curiosa.pipelines.warm_start import tiny_config
 
         base = tiny_config()
+    config = load_config(cls, args.config, args.overrides, base=base)
     if args.show_config:
-        for key, default, doc in describe(cls, defaults=base):
-            print(f"{key} = {default}\n    {doc}")
+        for key, value, doc in describe(cls, defaults=config):
+            print(f"{key} = {value}\n    {doc}")
         return 0
-    result = args.run(args, load_config(cls, args.config, args.overrides, base=base))
+    result = args.run(args, config)
     print(json.dumps(result, indent=2) if isinstance(result, dict) else result)
     return 0
 

@@ -147,7 +147,8 @@ def to_dict(config: Any) -> dict[str, Any]:
 
 
 def apply_overrides(data: dict[str, Any], overrides: Sequence[str]) -> dict[str, Any]:
-    """Apply ``key.sub=value`` overrides (values parsed as YAML) to a nested mapping, in place."""
+    """Apply ``key.sub=value`` overrides (values parsed as YAML) to a nested mapping, in place. A key
+    inside a section that is null (an optional section switched off) switches it on with its defaults."""
     for item in overrides:
         if "=" not in item:
             raise ConfigError(f"override {item!r} is not of the form key=value (e.g. sampling.temperature=0.7)")
@@ -162,6 +163,8 @@ def apply_overrides(data: dict[str, Any], overrides: Sequence[str]) -> dict[str,
         node = data
         for part in parts[:-1]:
             child = node.setdefault(part, {})
+            if child is None:  # a section that is off (e.g. lora: null): setting one of its keys turns it on
+                child = node[part] = {}
             if not isinstance(child, dict):
                 raise ConfigError(f"override {item!r}: {part!r} is not a section")
             node = child
