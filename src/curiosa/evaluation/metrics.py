@@ -372,8 +372,7 @@ def comparison_headline(comparison: Mapping[str, Any]) -> str:
     interval = o.get("success_delta_ci")
     if interval:
         level = round(100 * float(comparison.get("confidence") or 0.95))
-        rel_text += (f"; difference {points(o['success_delta'])}, {level}% paired interval "
-                     f"[{100 * interval[0]:+.1f}, {100 * interval[1]:+.1f}]")
+        rel_text += f"; difference, {level}% paired interval: {points_with_interval(o['success_delta'], interval)}"
     return (f"Average success {percent(o['base']['success'])} -> {percent(o['tuned']['success'])} "
             f"(relative {rel_text}); tuned beats base in {o['groups_improved']} of {o['groups_compared']} groups.")
 
