@@ -138,13 +138,17 @@ def main() -> None:
         print(_arms(results[strategy]))
     print()
     print(_table(results))
+    from curiosa.evaluation.metrics import compare
+
     ucb, uni = results["ucb"]["evaluation"]["overall"], results["uniform"]["evaluation"]["overall"]
     k = results["ucb"]["evaluation"]["k"]
+    paired = compare(results["uniform"]["evaluation"], results["ucb"]["evaluation"])["overall"]  # same test tasks and seeds
     print(json.dumps({
         "budget_trajectories": budgets["ucb"], "k": k,
         "curriculum": {"success": ucb["success"], "pass_at_k": ucb["pass_at_k"], "episodes": ucb["episodes"]},
         "uniform": {"success": uni["success"], "pass_at_k": uni["pass_at_k"], "episodes": uni["episodes"]},
-        "success_delta": ucb["success"] - uni["success"], "pass_at_k_delta": ucb["pass_at_k"] - uni["pass_at_k"],
+        "success_delta": ucb["success"] - uni["success"], "success_delta_ci": paired["success_delta_ci"],
+        "pass_at_k_delta": ucb["pass_at_k"] - uni["pass_at_k"],
         "runs": {s: c.output_dir for s, c in configs.items()},
     }))
 
