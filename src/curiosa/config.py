@@ -234,7 +234,8 @@ def save_config(config: Any, path: str | Path) -> None:
 
 
 def describe(cls: type, prefix: str = "", defaults: Any = None) -> list[tuple[str, str, str]]:
-    """(dotted key, default, docstring) for every field, nested sections flattened: for ``--help``.
+    """(dotted key, value, docstring) for every field, nested sections flattened: for ``--show-config``.
+    Values are those of ``defaults`` (a loaded config, or the class's defaults when None).
 
     A section's defaults are those its parent gives it (e.g. a pipeline's training sampling at
     temperature 1.5), not those of the section's class."""

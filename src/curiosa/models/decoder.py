@@ -141,7 +141,7 @@ class LeanDecoder:
             values[i][row_index, :, col_index] = v
             k_all, v_all = keys[i][: len(rows.lengths), :, :used], values[i][: len(rows.lengths), :, :used]
             if decoding:
-                out = decode_attention(q[:, :, None], k_all, v_all, rows, self.scaling)  # [rows, 1, heads, D]
+                out = decode_attention(q[:, :, None], k_all, v_all, rows, self.scaling)  # [fed rows, 1, heads, D]
             else:
                 out = rows_prefill_attention(q.transpose(0, 1)[None], k_all, v_all, rows, self.scaling)  # [1, T, heads, D]
             x = x + F.linear(out.reshape(n, self.q_size), layer.o, layer.o_bias)
