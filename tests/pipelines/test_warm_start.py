@@ -1,4 +1,5 @@
 import json
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -90,6 +91,19 @@ def test_ensure_default_model_rebuilds_a_directory_without_marker(micro_model, t
     # default location
     ws.ensure_default_model()
     assert calls[-1] == str(ws.default_model_dir())
+
+
+def test_ensure_default_model_rebuilds_a_model_of_an_older_recipe(micro_model, tmp_path, monkeypatch):
+    path, _ = micro_model
+    calls = []
+    monkeypatch.setattr(ws, "warm_start", lambda config, sources=None: calls.append(config.output_dir) or Path(config.output_dir))
+    old = tmp_path / "old"
+    shutil.copytree(path, old)
+    marker = json.loads((old / ws.MARKER).read_text())
+    (old / ws.MARKER).write_text(json.dumps({**marker, "recipe_version": ws.RECIPE_VERSION - 1}))
+    assert ws.is_complete(old)  # finished, but by another recipe
+    ws.ensure_default_model(replace(micro_config(tmp_path), output_dir=str(old)))
+    assert calls == [str(old)]
 
 
 def test_warm_start_removes_a_stale_marker_before_starting(tmp_path, monkeypatch):

@@ -46,7 +46,7 @@ logger = logging.getLogger(__name__)
 
 MARKER = "WARM_START_COMPLETE"
 """Written last into the model directory: its absence means the warm start did not finish."""
-RECIPE_VERSION = 4
+RECIPE_VERSION = 5
 """Bumped whenever the recipe changes what it produces (recorded in the marker and the log)."""
 CONFIG_FILE = "warm_start_config.yaml"
 LOG_FILE = "training_log.json"
@@ -62,20 +62,38 @@ def _recipe_training() -> SFTConfig:
 
 
 def _extra_sources() -> dict[str, float]:
-    return {"self_correction_math": 1.0}
+    return {"self_correction_math": 2.0}
+
+
+def _source_weights() -> dict[str, float]:
+    return {"math_synthetic": 2.0}
+
+
+def _policy_mix() -> dict[str, float]:
+    return {"expert": 0.6, "noisy": 0.25, "heuristic": 0.1, "random": 0.05}
 
 
 @dataclass
 class WarmStartConfig(MixtureConfig):
-    """The recipe of the embedded default model (defaults: about 20 minutes on 2 free CPU cores). The
-    mixture's settings come first; ``train`` holds the shared SFT trainer's settings."""
+    """The recipe of the embedded default model (defaults: about 16-18 minutes of training on 2 CPU cores
+    with AMX, docs/rollout.md). The mixture's settings come first; ``train`` holds the shared SFT
+    trainer's settings."""
 
     extra_sources: dict[str, float] = field(default_factory=_extra_sources)
     """Sources beyond the games and their weights: the student's two-attempt math transcripts (sometimes
-    fixing, often copying, sometimes breaking the first answer) give SCoRe its starting problem."""
-    episodes_per_game: int = 110
+    fixing, often copying, sometimes breaking the first answer) give SCoRe its starting problem. Weighted
+    2, like math_synthetic in source_weights: with half the text of recipe 4, math at weight 1 fell from
+    32% to 20% greedy accuracy (docs/rollout.md)."""
+    source_weights: dict[str, float] = field(default_factory=_source_weights)
+    """Weight of a source in the mixture (default 1.0 each): its share of text, or of episodes with balance
+    'episodes'."""
+    policy_mix: dict[str, float] = field(default_factory=_policy_mix)
+    """Scripted policy kinds and their probabilities (each episode is played by one kind). Mostly the
+    expert, still mixed: recipe 4 (expert 35%, random 15%) taught the model to play like the random
+    policy too ("I try a random word")."""
+    episodes_per_game: int = 48
     """Episodes of an average game; the total (games x this) is shared so that every source gets the same
-    amount of text (short games get more episodes, long ones fewer). About a million tokens in all."""
+    amount of text (short games get more episodes, long ones fewer). About 440,000 tokens in all."""
     min_episodes: int = 8
     """No source gets fewer episodes than this."""
     output_dir: str = ""
@@ -119,6 +137,7 @@ def tiny_config(**overrides: Any) -> WarmStartConfig:
     train = SFTConfig(learning_rate=4e-3, batch_tokens=4096, epochs=1.0, warmup_ratio=0.04, min_lr_ratio=0.1,
                       adam_beta2=0.95, max_grad_norm=1.0, save_every=0, micro_batch_tokens=1 << 30)
     settings: dict[str, Any] = dict(base=TINY, max_length=3072, train=train, dtype="float32", extra_sources={},
+                                    source_weights={}, policy_mix=MixtureConfig().policy_mix,
                                     time_limit_minutes=18.0, episodes_per_game=1000, min_episodes=40)
     settings.update(overrides)
     return WarmStartConfig(**settings)
