@@ -75,9 +75,9 @@ def _policy_mix() -> dict[str, float]:
 
 @dataclass
 class WarmStartConfig(MixtureConfig):
-    """The recipe of the embedded default model (defaults: about 16-18 minutes of training on 2 CPU cores
-    with AMX, docs/rollout.md). The mixture's settings come first; ``train`` holds the shared SFT
-    trainer's settings."""
+    """The recipe of the embedded default model (defaults: about 16 minutes in all on 2 CPU cores with
+    AMX, 15 of them training; docs/rollout.md). The mixture's settings come first; ``train`` holds the
+    shared SFT trainer's settings."""
 
     extra_sources: dict[str, float] = field(default_factory=_extra_sources)
     """Sources beyond the games and their weights: the student's two-attempt math transcripts (sometimes
