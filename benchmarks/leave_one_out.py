@@ -18,7 +18,11 @@ What the leave-one-out runs share with the all-groups run (unless --no-share), a
   rollout noise from the comparison. (With a sampling model the episodes are draws from the same
   distribution, not bit-identical to a fresh run's; --no-share regenerates everything.)
 
-SFT, RPO and the tuned evaluation differ per run and are never shared. Every run resumes if rerun.
+SFT, RPO and the tuned evaluation differ per run and are never shared, with one exception (unless
+--no-share): a group that gave the all-groups run no training example (no successful episode, so no
+SFT row and no RPO pair: ``curiosa.pipelines.paprika.trained_groups``) is not run again. Leaving it out
+trains on exactly the same examples, so the all-groups model is the model that never saw it, and its
+row is marked as such. Every run resumes if rerun.
 
     python benchmarks/leave_one_out.py                            # configs/paprika.yaml (or paprika_quick.yaml)
     python benchmarks/leave_one_out.py --groups wordle mastermind bandit_best_arm
@@ -110,14 +114,14 @@ def main() -> None:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="any other PaprikaConfig override, applied to every run (repeatable)")
     parser.add_argument("--no-share", action="store_true",
-                        help="regenerate the base evaluation and base rollouts in every run")
+                        help="regenerate the base evaluation and base rollouts in every run, and train every leave-one-out model")
     parser.add_argument("--quick", action="store_true",
                         help="tiny random model, 2 groups, 4 tasks x 4 samples, scripted training play")
     args = parser.parse_args()
 
     from curiosa import envs
     from curiosa.config import load_config
-    from curiosa.pipelines.paprika import Paprika, PaprikaConfig
+    from curiosa.pipelines.paprika import Paprika, PaprikaConfig, trained_groups
 
     out = Path(args.out)
     teacher = None
@@ -155,7 +159,16 @@ def main() -> None:
         return Paprika(config, teacher=teacher).run()
 
     everything = run("all", [])
-    held_out = {g: run(f"without-{g}", [g]) for g in groups}
+    fed = None if args.no_share else trained_groups(out / "all")
+    same_data = [g for g in groups if fed is not None and g not in fed]
+    held_out = {}
+    for g in groups:
+        if g in same_data:
+            print(f"== without-{g}: {g} gave the all-groups run no training example, so leaving it out trains on "
+                  f"the same examples; the all-groups model stands for it (--no-share trains it again)", flush=True)
+            held_out[g] = everything
+        else:
+            held_out[g] = run(f"without-{g}", [g])
 
     base = {g: _success(everything, g, "base") for g in groups}
     all_groups = {g: _success(everything, g, "tuned") for g in groups}
@@ -164,14 +177,18 @@ def main() -> None:
     print()
     print(f"Leave-one-group-out (config {config_path}; held out = trained on every group but that one)")
     print(_table(groups, base, all_groups, held))
+    if same_data:
+        print(f"Not trained again (no training example in the all-groups run, so held out = all groups): "
+              f"{', '.join(same_data)}.")
     print(f"Held-out group improves over the base model in {len(improved)} of {len(groups)} groups; "
           f"training on all groups beats leaving the group out in "
           f"{sum(all_groups[g] > held[g] for g in groups)} of {len(groups)}.")
     print(json.dumps({
         "groups": {g: {"base": base[g], "all_groups": all_groups[g], "held_out": held[g]} for g in groups},
         "held_out_improved": len(improved), "all_beats_held_out": sum(all_groups[g] > held[g] for g in groups),
-        "groups_compared": len(groups), "config": config_path,
-        "runs": {"all": str(out / "all"), **{g: str(out / f"without-{g}") for g in groups}},
+        "groups_compared": len(groups), "config": config_path, "same_data_as_all_groups": same_data,
+        "runs": {"all": str(out / "all"),
+                 **{g: str(out / ("all" if g in same_data else f"without-{g}")) for g in groups}},
     }))
 
 

@@ -79,7 +79,8 @@ def test_show_config_shows_the_settings_as_they_would_run(capsys):
     assert main(["paprika", "--show-config", "--config", "configs/paprika.yaml", "samples=7", "rpo.lora.r=8"]) == 0
     out = capsys.readouterr().out
     assert "\nsamples = 7\n" in out and "\nrpo.lora.r = 8\n" in out  # an override, and a section it switched on
-    from_file = yaml.safe_load(open("configs/paprika.yaml"))["sft"]["learning_rate"]
+    with open("configs/paprika.yaml", encoding="utf-8") as f:
+        from_file = yaml.safe_load(f)["sft"]["learning_rate"]
     assert float(from_file) != 1e-6  # the paper's default, which the file changes
     assert f"\nsft.learning_rate = {float(from_file)!r}\n" in out and "\nsft.lora = None\n" in out  # still off
     assert main(["paprika", "--show-config"]) == 0

@@ -100,3 +100,21 @@ def test_encoder_uses_stored_ids_only_for_the_same_tokenizer(tok):
     t.agent_mask = [0] * len(t.agent_mask)
     with pytest.raises(EncodingError, match="2 agent turns but 0 masked runs"):
         enc.encode(t)
+
+
+def test_leaving_out_a_group_without_a_success_selects_the_same_examples():
+    """What lets a leave-one-out study reuse the all-groups model for a group that gave it no example:
+    the random draws of pair selection are spent on tasks with a success only."""
+    data = []
+    for t, task in enumerate(["a1", "b1", "c1", "d1"]):  # the never-won group's tasks sort among the others'
+        group = "mastermind" if task[0] in "bd" else "wordle"
+        for i in range(5):
+            won = group == "wordle" and i != 4
+            data.append(traj(task, i, won, 2 + (i + t) % 2 if won else 6, group))
+    everything = DataConfig(groups=["wordle", "mastermind"])
+    without = DataConfig(groups=["wordle"])
+    for seed in range(10):
+        pairs = [build_preference_pairs(data, DataConfig(seed=seed, groups=c.groups, pairs_per_task=2))[0]
+                 for c in (everything, without)]
+        assert [p.id for p in pairs[0]] == [p.id for p in pairs[1]] and pairs[0]
+    assert [t.id for t in build_sft_set(data, everything)[0]] == [t.id for t in build_sft_set(data, without)[0]]

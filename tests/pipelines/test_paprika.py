@@ -7,7 +7,7 @@ from curiosa import envs
 from curiosa.config import load_config
 from curiosa.models.chat import ChatTokenizer
 from curiosa.models.loading import load_tokenizer
-from curiosa.pipelines.paprika import Paprika, PaprikaConfig
+from curiosa.pipelines.paprika import Paprika, PaprikaConfig, trained_groups
 from curiosa.rollout.backends.scripted import ScriptedBackend
 from curiosa.rollout.store import load_trajectories
 
@@ -36,6 +36,9 @@ def test_quick_run_writes_every_stage_and_a_rerun_skips_them(tmp_path, base_dir)
     assert set(metrics["groups"]) == set(GROUPS)
     assert metrics["overall"]["base"]["episodes"] == metrics["overall"]["tuned"]["episodes"] == 2 * 2 * 2
     assert comparison["models"]["tuned"].endswith("rpo/model")
+    examples = load_trajectories(run / "sft" / "sft_set.jsonl")
+    pairs = [json.loads(line)["chosen"]["group"] for line in (run / "rpo" / "pairs.jsonl").read_text().splitlines()]
+    assert trained_groups(run) == {t.group for t in examples} | set(pairs)
     # the tuned model really changed
     from safetensors.torch import load_file
 
@@ -88,3 +91,20 @@ def test_bad_group_settings_are_named(tmp_path, base_dir):
         PaprikaConfig(first_train_task=-1)
     with pytest.raises(ValueError, match="mastermind has .* train tasks: first_task=1000000 leaves none"):
         Paprika(_config(tmp_path, base_dir, "first_train_task=1000000"))
+
+
+def _finished(run, stage, by_group=None):
+    (run / stage / "model").mkdir(parents=True)
+    (run / stage / "model" / "DONE").write_text("")
+    if by_group is not None:
+        (run / stage / "data_stats.json").write_text(json.dumps({"sft_rows": 1, "by_group": by_group}))
+
+
+def test_trained_groups_are_those_with_an_example_in_a_finished_stage(tmp_path):
+    assert trained_groups(tmp_path) is None  # nothing trained yet
+    _finished(tmp_path, "sft", {"wordle": {"sft_rows": 2, "pairs": 0}, "mastermind": {"sft_rows": 0, "pairs": 0}})
+    assert trained_groups(tmp_path) == {"wordle"}
+    _finished(tmp_path, "rpo", {"bandit_best_arm": {"sft_rows": 0, "pairs": 1}})
+    assert trained_groups(tmp_path) == {"wordle", "bandit_best_arm"}
+    (tmp_path / "rpo" / "data_stats.json").unlink()
+    assert trained_groups(tmp_path) is None  # a finished stage without its record: cannot tell
