@@ -114,7 +114,8 @@ def main() -> None:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="any other PaprikaConfig override, applied to every run (repeatable)")
     parser.add_argument("--no-share", action="store_true",
-                        help="regenerate the base evaluation and base rollouts in every run, and train every leave-one-out model")
+                        help="regenerate the base evaluation and base rollouts in every run, "
+                             "and train every leave-one-out model")
     parser.add_argument("--quick", action="store_true",
                         help="tiny random model, 2 groups, 4 tasks x 4 samples, scripted training play")
     args = parser.parse_args()

@@ -111,10 +111,10 @@ def test_leaving_out_a_group_without_a_success_selects_the_same_examples():
         for i in range(5):
             won = group == "wordle" and i != 4
             data.append(traj(task, i, won, 2 + (i + t) % 2 if won else 6, group))
-    everything = DataConfig(groups=["wordle", "mastermind"])
-    without = DataConfig(groups=["wordle"])
+    everything, without = ["wordle", "mastermind"], ["wordle"]
     for seed in range(10):
-        pairs = [build_preference_pairs(data, DataConfig(seed=seed, groups=c.groups, pairs_per_task=2))[0]
-                 for c in (everything, without)]
+        pairs = [build_preference_pairs(data, DataConfig(seed=seed, groups=groups, pairs_per_task=2))[0]
+                 for groups in (everything, without)]
         assert [p.id for p in pairs[0]] == [p.id for p in pairs[1]] and pairs[0]
-    assert [t.id for t in build_sft_set(data, everything)[0]] == [t.id for t in build_sft_set(data, without)[0]]
+    rows = [build_sft_set(data, DataConfig(groups=groups))[0] for groups in (everything, without)]
+    assert [t.id for t in rows[0]] == [t.id for t in rows[1]]

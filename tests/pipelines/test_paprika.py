@@ -8,6 +8,7 @@ from curiosa.config import load_config
 from curiosa.models.chat import ChatTokenizer
 from curiosa.models.loading import load_tokenizer
 from curiosa.pipelines.paprika import Paprika, PaprikaConfig, trained_groups
+from curiosa.pipelines.train import DATA_STATS
 from curiosa.rollout.backends.scripted import ScriptedBackend
 from curiosa.rollout.store import load_trajectories
 
@@ -97,7 +98,7 @@ def _finished(run, stage, by_group=None):
     (run / stage / "model").mkdir(parents=True)
     (run / stage / "model" / "DONE").write_text("")
     if by_group is not None:
-        (run / stage / "data_stats.json").write_text(json.dumps({"sft_rows": 1, "by_group": by_group}))
+        (run / stage / DATA_STATS).write_text(json.dumps({"sft_rows": 1, "by_group": by_group}))
 
 
 def test_trained_groups_are_those_with_an_example_in_a_finished_stage(tmp_path):
@@ -106,5 +107,5 @@ def test_trained_groups_are_those_with_an_example_in_a_finished_stage(tmp_path):
     assert trained_groups(tmp_path) == {"wordle"}
     _finished(tmp_path, "rpo", {"bandit_best_arm": {"sft_rows": 0, "pairs": 1}})
     assert trained_groups(tmp_path) == {"wordle", "bandit_best_arm"}
-    (tmp_path / "rpo" / "data_stats.json").unlink()
+    (tmp_path / "rpo" / DATA_STATS).unlink()
     assert trained_groups(tmp_path) is None  # a finished stage without its record: cannot tell

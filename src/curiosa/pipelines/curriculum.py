@@ -436,6 +436,7 @@ class Curriculum:
         """Run every round and the evaluation not yet done; returns summary.json's content."""
         from curiosa.config import save_config
         from curiosa.evaluation.metrics import compare, print_summary
+        from curiosa.pipelines.train import read_data_stats
 
         cfg = self.config
         if cfg.model.backend == "openai":
@@ -452,7 +453,8 @@ class Curriculum:
             bandit, state = self._timed(f"round{r}_play", self.play_round, r, model, bandit)
             start, model = model, self._timed(f"round{r}_train", self.train_round, r, model)
             rounds.append({"round": r, "start_model": start, "model": model, "tasks": len(state["chosen"]),
-                           "trajectories": len(state["chosen"]) * cfg.samples, "data": _data_stats(Path(model).parent),
+                           "trajectories": len(state["chosen"]) * cfg.samples,
+                           "data": read_data_stats(Path(model).parent),
                            "arms": state.get("arms") or round_arm_stats(state["chosen"], list(self.clusters)),
                            "cumulative": state.get("cumulative") or bandit.stats()})
         final = self._timed("eval_final", self.evaluate, "final", model)
@@ -478,11 +480,6 @@ def round_arm_stats(chosen: Sequence[Mapping[str, Any]], arms: Sequence[str]) ->
         s["pulls"] += 1
         s["episodes_won"] += int(c.get("successes", 0))
     return out
-
-
-def _data_stats(train_dir: Path) -> dict[str, Any] | None:
-    path = train_dir / "data_stats.json"
-    return json.loads(path.read_text()) if path.is_file() else None
 
 
 def run_curriculum(config: CurriculumConfig, teacher: Backend | None = None) -> dict[str, Any]:

@@ -16,7 +16,6 @@ Stages and what marks each one done (a rerun skips finished stages and resumes t
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -205,22 +204,23 @@ def run_paprika(config: PaprikaConfig, teacher: Backend | None = None) -> dict[s
 
 def trained_groups(run_dir: str | Path) -> set[str] | None:
     """The groups that gave a finished run at least one training example (an SFT row or an RPO pair),
-    from its training stages' ``data_stats.json``; None when that cannot be told (no training stage
+    from its training stages' data-stats record (``curiosa.pipelines.train.DATA_STATS``); None when that cannot be told (no training stage
     finished, or one finished without its record).
 
     Both stages take examples only from tasks with a successful episode, and pair selection draws its
     random numbers only for such tasks, so leaving out a group outside this set trains on exactly the
     same examples: a leave-one-out study need not train that model again."""
+    from curiosa.pipelines.train import read_data_stats
+
     run = Path(run_dir)
     groups: set[str] = set()
     finished = 0
     for stage in ("sft", "rpo"):
         if not (run / stage / "model" / "DONE").is_file():
             continue
-        stats = run / stage / "data_stats.json"
-        if not stats.is_file():
+        stats = read_data_stats(run / stage)
+        if stats is None:
             return None
         finished += 1
-        by_group = json.loads(stats.read_text(encoding="utf-8")).get("by_group", {})
-        groups |= {g for g, counts in by_group.items() if any(counts.values())}
+        groups |= {g for g, counts in stats.get("by_group", {}).items() if any(counts.values())}
     return groups if finished else None

@@ -18,6 +18,15 @@ from curiosa.training.sft import SFTConfig, SFTTrainer
 
 Kind = Literal["sft", "dpo", "rpo"]
 
+DATA_STATS = "data_stats.json"
+"""Written into a training run's directory: what the selection kept and dropped, in all and by group."""
+
+
+def read_data_stats(train_dir: str | Path) -> dict[str, Any] | None:
+    """A training run's ``DATA_STATS`` record, or None if it has none."""
+    path = Path(train_dir) / DATA_STATS
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
 
 @dataclass
 class TrainJob:
@@ -119,5 +128,5 @@ def run_training(kind: Kind, job: TrainJob) -> Path:
         trainer = DPOTrainer(settings, model, examples, tokenizer=tokenizer, accelerator=accelerator)  # type: ignore[arg-type]
     if accelerator.is_main_process:
         save_config(job, Path(settings.output_dir) / "config.yaml")
-        (Path(settings.output_dir) / "data_stats.json").write_text(json.dumps(stats, indent=2))
+        (Path(settings.output_dir) / DATA_STATS).write_text(json.dumps(stats, indent=2))
     return trainer.train()

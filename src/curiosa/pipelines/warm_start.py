@@ -273,7 +273,8 @@ def ensure_default_model(config: WarmStartConfig | None = None) -> Path:
         if is_complete(out):
             logger.warning("curiosa: the default model in %s comes from an older recipe; rebuilding it", out)
         logger.warning("curiosa: preparing the default model in %s (a one-time job, about 16 minutes on "
-                       "2 cores with AMX and longer without: pull %s, convert it, warm-start it on the games)", out, config.base)
+                       "2 cores with AMX and longer without: pull %s, convert it, warm-start it on the games)",
+                       out, config.base)
         return warm_start(replace(config, output_dir=str(out)))
 
 
