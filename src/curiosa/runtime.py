@@ -31,6 +31,13 @@ def release_memory() -> None:
     import gc
 
     gc.collect()
+    trim_freed_memory()
+
+
+def trim_freed_memory() -> None:
+    """glibc's ``malloc_trim``: hand the allocator's free pages back to the system now. For memory freed
+    once and not needed again at that size, such as a cache's allocation replaced by a larger one, which
+    :func:`keep_freed_memory` would otherwise keep resident. No-op where glibc is absent."""
     trim = _glibc("malloc_trim")
     if trim is not None:
         trim(0)

@@ -26,6 +26,21 @@ def test_sft_set_keeps_successes_only():
     assert [r.id for r in rows] == ["a#0", "b#0"] and stats.sft_rows == 2
 
 
+def test_sft_per_task_keeps_each_tasks_best_successes():
+    data = [traj("a", 0, True, 5), traj("a", 1, True, 3), traj("a", 2, False, 2), traj("a", 3, True, 3),
+            traj("b", 0, True, 4), traj("k", 0, True, 21, "bandit_best_arm", reward=9),
+            traj("k", 1, True, 21, "bandit_best_arm", reward=12), traj("k", 2, True, 21, "bandit_best_arm", reward=11)]
+    rows, stats = build_sft_set(data, DataConfig(sft_per_task=2))
+    # fewest turns first, ties in the order played; bandit by reward; the file's order is kept
+    assert [r.id for r in rows] == ["a#1", "a#3", "b#0", "k#1", "k#2"]
+    assert stats.sft_rows == 5 and stats.by_group["bandit_best_arm"]["sft_rows"] == 2
+    rows, _ = build_sft_set(data, DataConfig(sft_per_task=1))
+    assert [r.id for r in rows] == ["a#1", "b#0", "k#1"]
+    assert len(build_sft_set(data)[0]) == 7
+    with pytest.raises(ValueError, match="sft_per_task must be at least 1"):
+        DataConfig(sft_per_task=0)
+
+
 def test_pairs_choose_fewest_turns_and_clearly_worse_rejected():
     data = [traj("a", 0, True, 4), traj("a", 1, True, 2), traj("a", 2, True, 3), traj("a", 3, False, 6),
             traj("a", 4, True, 5)]

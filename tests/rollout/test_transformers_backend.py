@@ -1,6 +1,7 @@
 """The batched, cache-reusing backend gives exactly what one sequence at a time would."""
 
 import copy
+import sys
 
 import pytest
 import torch
@@ -8,8 +9,9 @@ import torch
 from curiosa.models import attention
 
 from curiosa.models.chat import ChatTokenizer
-from curiosa.rollout.backends.transformers_backend import TransformersBackend
+from curiosa.rollout.backends.transformers_backend import RowCache, TransformersBackend
 from curiosa.rollout.types import SamplingConfig, TurnRequest
+from curiosa.runtime import keep_freed_memory, release_memory, resident_bytes
 
 GREEDY = SamplingConfig(temperature=0.0, max_new_tokens=8)
 
@@ -133,3 +135,42 @@ def test_rows_whose_reply_ended_sit_out_while_the_rest_decode_as_alone(tiny_mode
     for (key, prompt), reply in zip(prompts.items(), together):
         alone = TransformersBackend(model, tiny_tokenizer, lean=lean).generate([TurnRequest(key, [], prompt)], sampling)
         assert alone[0].token_ids == reply.token_ids
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator")
+def test_a_grown_cache_hands_its_old_allocations_back():
+    """Under keep_freed_memory the replaced allocations would stay resident beside the new one."""
+    keep_freed_memory()
+    release_memory()
+    before = resident_bytes()
+    cache = RowCache(num_layers=8)
+    cache.add_row(16)
+    cache.reserve(1024, rows=16)
+    cache.tensors(kv_heads=2, head_dim=64, dtype=torch.float32, device=torch.device("cpu"))[0][0].fill_(1.0)
+    pinned = []
+    for capacity in (1536, 2304, 3456):  # 134 MB grown three times, other memory taken in between
+        pinned.append(torch.ones(2**20))
+        cache.reserve(capacity, rows=16)
+    live = sum(2 * layer.keys.numel() * layer.keys.element_size() for layer in cache.layers)
+    assert cache.layers[0].keys[0, 0, 0, 0] == 1.0 and cache.plan.capacity == 3584
+    assert resident_bytes() - before < live + 64 * 2**20  # kept without handing back: about 200 MB more
+
+
+def test_the_cache_keeps_only_the_rows_in_use_when_it_grows_and_regrows_up_to_its_peak():
+    cache = RowCache(num_layers=2)
+    for rows in range(1, 11):  # ten episodes join one by one: doubling from 8
+        cache.add_row(rows)
+    assert cache.plan.total == 16
+    cache.reserve(256, rows=10)
+    keys = cache.tensors(kv_heads=1, head_dim=2, dtype=torch.float32, device=torch.device("cpu"))[0]
+    for row in range(10):
+        keys[1][row, 0, :200] = row
+    cache.reserve(300, rows=6)  # the longest episodes outlast the rest: only the six left are kept
+    assert cache.plan.total == 6 and cache.layers[1].keys.shape == (6, 1, 512, 2)
+    cache.add_row(7)  # another joins: doubling, but not beyond the ten used before
+    assert cache.plan.total == 10
+    cache.add_row(11)  # more than ever before: doubling again
+    assert cache.plan.total == 20 and cache.layers[1].keys.shape == (20, 1, 512, 2)
+    for row in range(6):
+        assert torch.equal(cache.layers[1].keys[row, 0, :200], torch.full((200, 2), float(row)))
+    assert not cache.layers[1].keys[6:, :, :].any()

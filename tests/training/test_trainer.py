@@ -111,21 +111,25 @@ def test_environment_tokens_get_no_gradient_except_as_context(tmp_path, model, t
     assert any(not torch.equal(before[n], g) for n, g in grads(trainer).items())
 
 
-@pytest.mark.parametrize("kind", ["sft", "rpo"])
+@pytest.mark.parametrize("kind", ["sft", "sft-examples", "rpo"])
 def test_batch_of_8_equals_2x4_accumulation(tmp_path, model, tokenizer, trajectories, pairs, kind):
     enc = Encoder.for_tokenizer(tokenizer)
-    if kind == "sft":
+    extra = {}
+    if kind.startswith("sft"):
         rows, _ = build_sft_set(trajectories)
         examples = sft_examples(rows[:8], enc)
+        extra = {"average": "examples"} if kind == "sft-examples" else {}
+        kind = "sft"
     else:
         examples = pair_examples((pairs * 2)[:8], enc)
-    one = trainer_for(kind, config(tmp_path, kind, batch_size=8), model, examples)
+    one = trainer_for(kind, config(tmp_path, kind, batch_size=8, **extra), model, examples)
     if kind != "sft":
         one.compute_reference()
     accumulate(one, range(8))
     whole = grads(one)
     budget = sum(e.tokens for e in examples[:4])  # forces micro-batches of about 4 examples
-    split = trainer_for(kind, config(tmp_path, kind, batch_size=8, micro_batch_tokens=budget), model, examples)
+    split = trainer_for(kind, config(tmp_path, kind, batch_size=8, micro_batch_tokens=budget, **extra), model,
+                        examples)
     if kind != "sft":
         split.reference = one.reference
     assert len(split.micro_batches(list(range(8)))) >= 2
@@ -158,3 +162,33 @@ def test_environment_tokens_join_the_loss_only_when_weighted(tmp_path, model, to
     assert everything["loss"] == pytest.approx(nll / n, rel=1e-5)
     assert everything["nll"] == pytest.approx(agent["loss"], rel=1e-5)  # the agent's own loss is still reported
     assert agent["loss"] != pytest.approx(everything["loss"], rel=1e-3)
+
+
+@pytest.mark.parametrize("env_loss_weight", [0.0, 0.5])
+def test_averaging_over_examples_gives_each_conversation_its_own_mean(tmp_path, model, tokenizer, trajectories,
+                                                                       env_loss_weight):
+    rows, _ = build_sft_set(trajectories)
+    by_length = {sum(e.mask): e for e in sft_examples(rows, Encoder.for_tokenizer(tokenizer))}
+    examples = [by_length[n] for n in sorted(by_length)[:3]]  # lengths differ, so the two averages differ
+    cfg = dict(env_loss_weight=env_loss_weight)
+    tokens = accumulate(SFTTrainer(config(tmp_path, **cfg), model, examples), range(3))
+    per_example = accumulate(SFTTrainer(config(tmp_path, average="examples", **cfg), model, examples), range(3))
+    sums, counts = [], []
+    with torch.no_grad():
+        for e in examples:
+            logits = model(torch.tensor([e.ids])).logits[0, :-1]
+            nll = torch.nn.functional.cross_entropy(logits, torch.tensor(e.ids[1:]), reduction="none")
+            weights = torch.tensor([1.0 if m else env_loss_weight for m in e.mask[1:]])
+            sums.append(float((weights * nll).sum()))
+            counts.append(float(weights.sum()))
+    example_mean = sum(s / n for s, n in zip(sums, counts)) / 3
+    token_mean = sum(sums) / sum(counts)
+    assert tokens["loss"] == pytest.approx(token_mean, rel=1e-6)
+    # a random model's NLL is nearly the same at every token, so the two means differ only a little
+    assert abs(per_example["loss"] - example_mean) < abs(example_mean - token_mean) / 10
+    assert per_example["nll"] == pytest.approx(tokens["nll"], rel=1e-6)  # the reported NLL stays the token mean
+
+
+def test_an_unknown_average_is_refused():
+    with pytest.raises(ValueError, match="average must be one of tokens, examples, got 'sequence'"):
+        SFTConfig(output_dir="x", average="sequence")

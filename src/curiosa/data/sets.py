@@ -35,6 +35,10 @@ class DataConfig:
     rejected trajectory give no pair."""
     pairs_per_task: int = 1
     """Preference pairs drawn per task (each with a different rejected trajectory when possible)."""
+    sft_per_task: int | None = None
+    """Keep at most this many successes of each task as SFT rows, the best-ranked first (fewest turns;
+    bandit_best_arm: most reward; ties in the order played). None: every success, the paper's setting.
+    A task the model wins often otherwise fills the SFT set with its near-copies."""
     max_tokens: int | None = None
     """Drop trajectories longer than this many tokens (None: keep all); needs token counts."""
     exclude_format_failures: bool = True
@@ -44,6 +48,10 @@ class DataConfig:
     """Use only trajectories of these task groups (empty: every group in the data)."""
     seed: int = 0
     """Seed of the random choices (ties between chosen candidates, the rejected draw)."""
+
+    def __post_init__(self) -> None:
+        if self.sft_per_task is not None and self.sft_per_task < 1:
+            raise ValueError(f"sft_per_task must be at least 1 (or None for every success), got {self.sft_per_task}")
 
 
 @dataclass
@@ -114,10 +122,14 @@ def group_by_task(trajectories: Iterable[Trajectory]) -> dict[str, list[Trajecto
 
 def build_sft_set(trajectories: Sequence[Trajectory], config: DataConfig | None = None,
                   lengths: dict[str, int] | None = None) -> tuple[list[Trajectory], SelectionStats]:
-    """Every successful trajectory (after the filters)."""
+    """Every successful trajectory (after the filters), or each task's ``sft_per_task`` best ones."""
     config = config or DataConfig()
     stats = SelectionStats(tasks=len({t.task_id for t in trajectories}))
     rows = [t for t in _usable(trajectories, config, stats, lengths) if t.success]
+    if config.sft_per_task is not None:
+        kept = {id(t) for task in group_by_task(rows).values()
+                for t in sorted(task, key=_rank_key, reverse=True)[:config.sft_per_task]}
+        rows = [t for t in rows if id(t) in kept]
     stats.sft_rows = len(rows)
     for t in rows:
         stats.by_group.setdefault(t.group, {"sft_rows": 0, "pairs": 0})["sft_rows"] += 1

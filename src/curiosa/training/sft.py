@@ -1,5 +1,6 @@
 """Multi-turn SFT: token-mean negative log-likelihood over every agent token of each conversation
-(environment, user and system tokens are context only, unless given a weight)."""
+(environment, user and system tokens are context only, unless given a weight), or the mean over
+conversations of each one's token mean."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ from typing import Sequence
 
 import torch
 
-from curiosa.training.losses import sft_loss_sum
 from curiosa.training.offline import OfflineConfig, OfflineTrainer
-from curiosa.training.packing import sequence_logps, token_logps
+from curiosa.training.packing import token_logps
 
 AGENT, ENVIRONMENT = 1, 2
 """Tags of the trained tokens when environment tokens carry a weight."""
+AVERAGES = ("tokens", "examples")
 
 
 @dataclass
@@ -24,10 +25,17 @@ class SFTConfig(OfflineConfig):
     """Weight of the environment's tokens (instructions, observations) in the loss relative to the agent's
     (0: imitation of the agent's replies only, the paper's setting)."""
 
+    average: str = "tokens"
+    """How a step's NLL is averaged: "tokens" (every trained token weighs the same, so long conversations
+    weigh the most: the paper's setting) or "examples" (each conversation's own token mean, averaged over
+    the step's conversations: a 5-turn win weighs as much as a 21-turn one)."""
+
     def __post_init__(self) -> None:
         super().__post_init__()
         if self.env_loss_weight < 0:
             raise ValueError(f"env_loss_weight must not be negative, got {self.env_loss_weight}")
+        if self.average not in AVERAGES:
+            raise ValueError(f"average must be one of {', '.join(AVERAGES)}, got {self.average!r}")
 
 
 def _tags(mask: Sequence[int]) -> list[int]:
@@ -48,15 +56,16 @@ class SFTTrainer(OfflineTrainer):
 
     def loss(self, group: Sequence[int], totals: dict[str, float]) -> tuple[torch.Tensor, dict[str, float]]:
         w = self.config.env_loss_weight
-        if w <= 0:
-            seqs = [(self.examples[i].ids, self.examples[i].mask) for i in group]
-            sums, _ = sequence_logps(self.model, self.pack(seqs))
-            loss = sft_loss_sum(sums) / max(1.0, totals["tokens"])
-            return loss, {"loss": loss.item(), "nll": loss.item()}
-        packed = self.pack([(self.examples[i].ids, _tags(self.examples[i].mask)) for i in group])
+        masks = [self.examples[i].mask if w <= 0 else _tags(self.examples[i].mask) for i in group]
+        packed = self.pack([(self.examples[i].ids, mask) for i, mask in zip(group, masks)])
         logps = token_logps(self.model, packed)
         agent = packed.target_tag == AGENT
         weights = torch.where(agent, 1.0, w).to(logps.dtype)
-        loss = -(weights * logps).sum() / max(1.0, totals["weighted"])
+        if self.config.average == "examples":
+            per_example = torch.zeros(packed.n, dtype=weights.dtype, device=weights.device)
+            per_example.index_add_(0, packed.target_seq, weights)
+            loss = -(weights / per_example[packed.target_seq] * logps).sum() / max(1.0, totals["examples"])
+        else:
+            loss = -(weights * logps).sum() / max(1.0, totals["weighted" if w > 0 else "tokens"])
         nll = -float(logps.detach()[agent].sum()) / max(1.0, totals["tokens"])
         return loss, {"loss": loss.item(), "nll": nll}
