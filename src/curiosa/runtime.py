@@ -34,13 +34,15 @@ def release_memory() -> None:
     trim_freed_memory()
 
 
-def trim_freed_memory() -> None:
+def trim_freed_memory() -> bool:
     """glibc's ``malloc_trim``: hand the allocator's free pages back to the system now. For memory freed
     once and not needed again at that size, such as a cache's allocation replaced by a larger one, which
-    :func:`keep_freed_memory` would otherwise keep resident. No-op where glibc is absent."""
+    :func:`keep_freed_memory` would otherwise keep resident. False (and nothing done) where glibc is absent."""
     trim = _glibc("malloc_trim")
-    if trim is not None:
-        trim(0)
+    if trim is None:
+        return False
+    trim(0)
+    return True
 
 
 def resident_bytes() -> int:
@@ -81,12 +83,8 @@ class MemoryGuard:
         if self._last is not None:
             self.largest_growth = max(self.largest_growth, resident - self._last)
         self._last = resident
-        if available >= self.floor * total + self.largest_growth:
+        if available >= self.floor * total + self.largest_growth or not trim_freed_memory():
             return False
-        trim = _glibc("malloc_trim")
-        if trim is None:
-            return False
-        trim(0)
         self._last = None  # the next step faults the trimmed memory back in: that is not growth
         return True
 
