@@ -83,7 +83,9 @@ class MemoryGuard:
         if self._last is not None:
             self.largest_growth = max(self.largest_growth, resident - self._last)
         self._last = resident
-        if available >= self.floor * total + self.largest_growth or not trim_freed_memory():
+        if available >= self.floor * total + self.largest_growth:
+            return False
+        if not trim_freed_memory():
             return False
         self._last = None  # the next step faults the trimmed memory back in: that is not growth
         return True

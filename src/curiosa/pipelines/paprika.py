@@ -204,8 +204,8 @@ def run_paprika(config: PaprikaConfig, teacher: Backend | None = None) -> dict[s
 
 def trained_groups(run_dir: str | Path) -> set[str] | None:
     """The groups that gave a finished run at least one training example (an SFT row or an RPO pair),
-    from its training stages' data-stats record (``curiosa.pipelines.train.DATA_STATS``); None when that cannot be told (no training stage
-    finished, or one finished without its record).
+    from its training stages' data-stats record (``curiosa.pipelines.train.DATA_STATS``); None when that
+    cannot be told (no training stage finished, or one finished without its record).
 
     Both stages take examples only from tasks with a successful episode, and pair selection draws its
     random numbers only for such tasks, so leaving out a group outside this set trains on exactly the

@@ -100,7 +100,9 @@ class RowCacheLayer(CacheLayerMixin):
     def get_max_cache_shape(self) -> int:
         return -1
 
-    # row bookkeeping, the same for every layer
+    # row bookkeeping, the same for every layer. A reallocation hands the replaced tensors back to the
+    # system before the next layer grows: under keep_freed_memory every earlier size stayed resident
+    # beside the cache (11.4 GB for a 4.5 GB cache; docs/rollout.md, Memory).
     def grow(self, capacity: int, rows: int) -> None:
         """Reallocate with ``capacity`` columns and only the first ``rows`` rows."""
         if self.is_initialized:
@@ -109,6 +111,7 @@ class RowCacheLayer(CacheLayerMixin):
                 grown = t.new_zeros((rows, t.shape[1], capacity, t.shape[3]))
                 grown[:, :, : t.shape[2]] = t[:rows]
                 setattr(self, name, grown)
+            trim_freed_memory()
 
     def grow_rows(self, rows: int) -> None:
         if self.is_initialized and rows > self.keys.shape[0]:
@@ -117,6 +120,7 @@ class RowCacheLayer(CacheLayerMixin):
                 grown = t.new_zeros((rows, *t.shape[1:]))
                 grown[: t.shape[0]] = t
                 setattr(self, name, grown)
+            trim_freed_memory()
 
     def keep_rows(self, index: list[int], widths: list[int]) -> None:
         """Move the rows ``index`` (ascending) up to the front in order, each only its first ``widths``
@@ -148,26 +152,18 @@ class RowCache(Cache):
         self.plan.total = rows
         for layer in self.layers:
             layer.grow(self.plan.capacity, rows)
-            self._hand_back()
 
     def add_row(self, rows: int) -> None:
         """Make room for ``rows`` rows (doubling, so adding rows one by one copies little; never beyond
         the most rows used so far unless more are needed)."""
         if rows > self.plan.total:
-            doubled = max(2 * self.plan.total, 8)
-            self.plan.total = max(rows, doubled if rows > self.plan.most_rows else min(doubled, self.plan.most_rows))
+            grown = max(2 * self.plan.total, 8)
+            if rows <= self.plan.most_rows:  # as many rows as before will do
+                grown = min(grown, self.plan.most_rows)
+            self.plan.total = max(rows, grown)
             for layer in self.layers:
                 layer.grow_rows(self.plan.total)
-                self._hand_back()
         self.plan.most_rows = max(self.plan.most_rows, rows)
-
-    def _hand_back(self) -> None:
-        """Return a replaced layer's allocation to the system before the next layer grows, so growing
-        needs one layer more than the new cache; under ``keep_freed_memory`` every earlier size stayed
-        resident beside the cache (evaluating the ten games at 64 rows: 11.4 GB resident for a 4.5 GB
-        cache; docs/rollout.md, Memory)."""
-        if any(layer.is_initialized for layer in self.layers):
-            trim_freed_memory()
 
     def keep_rows(self, index: list[int], widths: list[int]) -> None:
         for layer in self.layers:
