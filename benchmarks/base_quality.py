@@ -10,7 +10,9 @@ plays in format (parse rate: the fraction of its replies the games could read) w
     python benchmarks/base_quality.py                          # the embedded default model
     python benchmarks/base_quality.py --model runs/paprika/rpo/model --tasks 20 --samples 4
 
-Prints per group: parse rate, success, the expert's success on the same tasks, mean turns; the last line
+Prints per group: parse rate, success, the expert's success on the same tasks, mean turns, and the share of
+moves that repeat an earlier move of the same episode (a small model's typical loop: the same question
+asked again and again; in bandit_best_arm pulling an arm again is normal play); the last line
 is JSON with parse_rate (overall), groups_in_band (success in [0.05, 0.70]), math_level12_accuracy,
 params_millions and per-group figures.
 """
@@ -38,6 +40,24 @@ def parse_rate(episodes: list) -> float:
     """Readable replies over all replies (an unreadable one is resampled, or ends the episode)."""
     replies = sum(t.num_turns + t.format_errors for t in episodes)
     return 1 - sum(t.format_errors for t in episodes) / max(1, replies)
+
+
+def repeat_rate(episodes: list) -> float:
+    """Moves that repeat an earlier move of their episode (case and spacing ignored), over all moves."""
+    from curiosa.envs.text import extract_answer
+
+    repeats = moves = 0
+    for t in episodes:
+        seen: set[str] = set()
+        for m in t.messages:
+            answer = extract_answer(m["content"]) if m["role"] == "assistant" else None
+            if answer is None:
+                continue
+            move = " ".join(answer.lower().split())
+            moves += 1
+            repeats += move in seen
+            seen.add(move)
+    return repeats / max(1, moves)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,15 +104,16 @@ def main(argv: list[str] | None = None) -> int:
                       "success": round(sum(t.success for t in eps) / max(1, len(eps)), 4),
                       "expert_success": round(expert_success(game, tasks[game]), 4),
                       "mean_turns": round(sum(t.num_turns for t in eps) / max(1, len(eps)), 2),
+                      "repeated_moves": round(repeat_rate(eps), 4),
                       "format_failures": round(sum(t.stop_reason == "format_failure" for t in eps) / max(1, len(eps)), 4)}
     overall = parse_rate(games)
     in_band = [g for g, r in rows.items() if BAND[0] <= r["success"] <= BAND[1]]
     math_t1 = sum(attempts(t)[0][0] > 0 for t in math) / max(1, len(math))
-    print(f"{'group':18s} {'parse':>6s} {'success':>8s} {'expert':>7s} {'turns':>6s} {'fmt-fail':>8s}")
+    print(f"{'group':18s} {'parse':>6s} {'success':>8s} {'expert':>7s} {'turns':>6s} {'repeats':>7s} {'fmt-fail':>8s}")
     for game, r in rows.items():
         mark = "" if game in in_band else "  (out of band)"
         print(f"{game:18s} {r['parse_rate']:6.1%} {r['success']:8.1%} {r['expert_success']:7.1%} "
-              f"{r['mean_turns']:6.2f} {r['format_failures']:8.1%}{mark}")
+              f"{r['mean_turns']:6.2f} {r['repeated_moves']:7.1%} {r['format_failures']:8.1%}{mark}")
     print(f"overall parse rate {overall:.1%}; {len(in_band)} of 10 groups with success in {BAND}; "
           f"math levels 1-2 greedy first-attempt accuracy {math_t1:.1%} ({len(math)} problems); "
           f"{params:.0f}M parameters; {seconds:.0f} s")

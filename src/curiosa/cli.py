@@ -167,6 +167,12 @@ def _train(args: argparse.Namespace, config: Any) -> Any:
     return f"model saved to {run_training(args.kind, config)}"
 
 
+def _repeat_pairs(args: argparse.Namespace, config: Any) -> Any:
+    from curiosa.pipelines.repeat_pairs import write_repeat_pairs
+
+    return write_repeat_pairs(config)
+
+
 def _evaluate(args: argparse.Namespace, config: Any) -> Any:
     from curiosa.pipelines.evaluate import evaluate
     from curiosa.evaluation.metrics import format_table
@@ -262,6 +268,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "Pair-SFT, single-turn RL, Stage II only, alpha = 0), Stage I + Stage II RL, greedy evaluation "
                         "of every model on held-out problems, report (every stage resumes).",
                         "curiosa.pipelines.score:ScoreConfig", _score)
+    _add_config_command(sub, "repeat-pairs", "Write preference pairs against repeating one's own moves, from "
+                        "scripted play (chosen: the expert's reply at a state; rejected: an earlier reply of the "
+                        "episode, word for word), for curiosa train dpo|rpo data=[FILE].",
+                        "curiosa.pipelines.repeat_pairs:RepeatPairsConfig", _repeat_pairs)
     p = sub.add_parser("train", help="multi-turn SFT, DPO or RPO on agent tokens only")
     train_sub = p.add_subparsers(dest="kind", metavar="KIND", required=True)
     for kind, what in (("sft", "supervised fine-tuning on successful trajectories"),

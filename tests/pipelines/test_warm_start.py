@@ -166,6 +166,51 @@ def test_only_agent_tokens_are_trained():
     assert "Answer: 0123" in text and "exact" not in text and "Guess" not in text
 
 
+def test_a_reply_marked_train_false_is_context_only():
+    conversation = [
+        {"role": "user", "content": "Guess a code."},
+        {"role": "assistant", "content": "Thought: start.\nAnswer: 0123"},
+        {"role": "user", "content": "0123: 1 exact, 0 partial"},
+        {"role": "assistant", "content": "Thought: start.\nAnswer: 0123", "train": False},
+        {"role": "user", "content": "0123: 1 exact, 0 partial"},
+        {"role": "assistant", "content": "Thought: next.\nAnswer: 4567"},
+    ]
+    tok = train_tokenizer([m["content"] for m in conversation] * 5, vocab_size=300)
+    (ex,), _ = encode_conversations(tok, {"toy": [check_conversation(conversation)]}, max_length=512)
+    full = ChatTokenizer(tok).encode([{"role": m["role"], "content": m["content"]} for m in conversation])
+    assert ex.ids == full.input_ids  # the slip is still read
+    runs = [i for i in range(len(full.agent_mask)) if full.agent_mask[i] and (i == 0 or not full.agent_mask[i - 1])]
+    assert len(runs) == 3
+    second = range(runs[1], runs[2])
+    assert not any(ex.mask[i] for i in second) and any(full.agent_mask[i] for i in second)
+    assert [m for i, m in enumerate(ex.mask) if i not in second] == [m for i, m in enumerate(full.agent_mask)
+                                                                      if i not in second]
+    with pytest.raises(ValueError, match="'train' must be a bool on an assistant message"):
+        check_conversation([{"role": "user", "content": "hi", "train": False}])
+
+
+def test_slips_kept_as_context_are_the_noisy_policys_slips(tmp_path):
+    config = micro_config(tmp_path, games=["twenty_questions"], policy_mix={"noisy": 1.0}, noisy_epsilon=0.4,
+                          noisy_repeat=1.0, balance="episodes", episodes_per_game=6, min_episodes=0)
+    imitated = mx.generate_conversations(config)["twenty_questions"]
+    assert not any("train" in m for c in imitated for m in c)
+    marked = mx.generate_conversations(replace(config, train_on_slips=False))["twenty_questions"]
+    assert [[m["content"] for m in c] for c in marked] == [[m["content"] for m in c] for c in imitated]
+    flagged = 0
+    for conversation in marked:
+        replies = [m for m in conversation if m["role"] == "assistant"]
+        for i, reply in enumerate(replies):
+            if reply.get("train") is False:
+                flagged += 1
+                # a slip after the first reply repeats one (repeat=1.0); the expert never asks twice
+                assert i == 0 or reply["content"] in [r["content"] for r in replies[:i]]
+            else:
+                assert reply["content"] not in [r["content"] for r in replies[:i]]
+    assert flagged > 0
+    with pytest.raises(ValueError, match="noisy_repeat must be in"):
+        mx.MixtureConfig(noisy_repeat=2.0)
+
+
 def test_trimming_drops_whole_trailing_turns():
     conversation = [{"role": "user", "content": "Start the game please."}]
     for i in range(6):

@@ -32,6 +32,19 @@ def test_policy_is_deterministic_for_its_seed(game):
     assert runs[0] == runs[1]
 
 
+@pytest.mark.parametrize("game", [g for g in GAMES if g != "math_synthetic"])  # its noisy kind is a student
+def test_noisy_slips_are_recorded_and_can_repeat_earlier_replies(game):
+    task = envs.load_tasks(game, "test")[0]
+    env = envs.make(game)
+    steady = policies.scripted(game, "noisy", seed=3, epsilon=0.0)
+    assert steady.slips == [False] * policies.run_episode(env, steady, seed=9, task=task).num_turns
+    looping = policies.scripted(game, "noisy", seed=3, epsilon=1.0, repeat=1.0)
+    result = policies.run_episode(env, looping, seed=9, task=task)
+    replies = [m["content"] for m in result.messages if m["role"] == "assistant"]
+    assert looping.slips == [True] * len(replies)
+    assert all(reply == replies[0] for reply in replies)  # every slip after the first repeats a reply
+
+
 @pytest.mark.parametrize("game", GAMES)
 def test_expert_beats_random(game):
     tasks = envs.load_tasks(game, "test")[:30]
@@ -42,7 +55,9 @@ def test_expert_beats_random(game):
     assert rate["expert"] > rate["random"] and rate["expert"] >= 0.5, rate
 
 
-def test_scripted_rejects_unknown_names():
+def test_scripted_rejects_unknown_names_and_rates_outside_0_1():
+    with pytest.raises(ValueError, match="repeat must be in"):
+        policies.scripted("wordle", "noisy", repeat=1.5)
     with pytest.raises(KeyError, match="no scripted policy"):
         policies.scripted("chess", "expert")
     with pytest.raises(ValueError, match="unknown policy kind"):

@@ -3,7 +3,8 @@
 A conversation opens with a user (or system + user) message, then assistant and user alternate. It
 is encoded segment by segment with the chat template (``ChatTokenizer.encode``), so its ids and agent
 mask are exactly what the model reads and writes; one longer than ``max_length`` loses whole trailing
-turns, never part of a reply.
+turns, never part of a reply. An assistant message marked ``"train": False`` stays in the conversation as
+context but is not trained on (e.g. a scripted player's deliberate slip).
 """
 
 from __future__ import annotations
@@ -13,13 +14,23 @@ from typing import Any, Mapping, Sequence
 from curiosa.data.examples import Example
 from curiosa.models.chat import ChatTokenizer
 
-Conversation = list[dict[str, str]]
-"""Messages in the agent's view: an opening user message, then assistant and user alternating."""
+Conversation = list[dict[str, Any]]
+"""Messages in the agent's view: an opening user message, then assistant and user alternating; an
+assistant message may carry ``"train": False`` (context only)."""
 
 
-def check_conversation(messages: Sequence[Mapping[str, str]]) -> Conversation:
+def check_conversation(messages: Sequence[Mapping[str, Any]]) -> Conversation:
     """A clean copy of a conversation, cut after its last agent reply; raises on a bad shape."""
-    out = [{"role": str(m["role"]), "content": str(m["content"])} for m in messages]
+    out: Conversation = []
+    for i, m in enumerate(messages):
+        clean: dict[str, Any] = {"role": str(m["role"]), "content": str(m["content"])}
+        if "train" in m:
+            if clean["role"] != "assistant" or not isinstance(m["train"], bool):
+                raise ValueError(f"message {i}: 'train' must be a bool on an assistant message, got "
+                                 f"{m['train']!r} on a {clean['role']!r} message")
+            if not m["train"]:
+                clean["train"] = False
+        out.append(clean)
     if not out or out[0]["role"] not in ("user", "system"):
         raise ValueError("a conversation must open with a user (or system) message")
     start = 1 if out[0]["role"] == "user" else 2
@@ -56,8 +67,8 @@ def encode_conversations(tokenizer: Any, data: Mapping[str, Sequence[Conversatio
                                     "agent_tokens": 0, "max_length": 0})
         for index, conversation in enumerate(conversations):
             s["episodes"] += 1
-            enc = chat.encode(conversation)
-            ids, mask = enc.input_ids, enc.agent_mask
+            enc = chat.encode([{"role": m["role"], "content": m["content"]} for m in conversation])
+            ids, mask = enc.input_ids, _untrain(enc.agent_mask, conversation)
             if len(ids) > max_length:
                 cut = trim_to_length(ids, mask, max_length)
                 if cut == 0:
@@ -74,3 +85,16 @@ def encode_conversations(tokenizer: Any, data: Mapping[str, Sequence[Conversatio
             s["agent_tokens"] += int(sum(mask))
             s["max_length"] = max(s["max_length"], len(ids))
     return examples, stats
+
+
+def _untrain(agent_mask: Sequence[int], conversation: Conversation) -> list[int]:
+    """The agent mask with the turns of replies marked ``train: False`` zeroed (the n-th run of masked
+    tokens is the n-th assistant message)."""
+    skip = [m.get("train") is False for m in conversation if m["role"] == "assistant"]
+    out, turn = list(agent_mask), -1
+    for i, m in enumerate(out):
+        if m and (i == 0 or not agent_mask[i - 1]):
+            turn += 1
+        if m and turn < len(skip) and skip[turn]:
+            out[i] = 0
+    return out

@@ -52,7 +52,15 @@ class MixtureConfig:
         "expert": 0.35, "noisy": 0.25, "heuristic": 0.25, "random": 0.15})
     """Scripted policy kinds and their probabilities (each episode is played by one kind)."""
     noisy_epsilon: float = 0.3
-    """Probability that the noisy policy makes a random move instead of the expert's."""
+    """Probability that the noisy policy slips: makes a random move instead of the expert's."""
+    noisy_repeat: float = 0.0
+    """Share of the noisy policy's slips that repeat one of its earlier replies word for word instead of a
+    random move: the loop a small model falls into (the same question twenty times), shown with the
+    expert going on from it."""
+    train_on_slips: bool = True
+    """Imitate the noisy policy's slips like its other replies (True), or keep them in the conversation as
+    context only (False), so that the model learns to play on well after a mistake without learning to
+    make it."""
     split: str = "train"
     """Task split the games are played on (keep 'train': test tasks are for evaluation)."""
     seed: int = 0
@@ -70,6 +78,9 @@ class MixtureConfig:
         unknown = set(self.policy_mix) - set(KINDS)
         if unknown:
             raise ValueError(f"unknown policy kind(s) {sorted(unknown)} in policy_mix; expected {', '.join(KINDS)}")
+        if not 0.0 <= self.noisy_epsilon <= 1.0 or not 0.0 <= self.noisy_repeat <= 1.0:
+            raise ValueError(f"noisy_epsilon and noisy_repeat must be in [0, 1], got {self.noisy_epsilon} and "
+                             f"{self.noisy_repeat}")
         if self.episodes_per_game < 1 or self.min_episodes < 0:
             raise ValueError("episodes_per_game must be >= 1 and min_episodes >= 0")
 
@@ -82,6 +93,10 @@ class GameSource:
     policy_mix: Mapping[str, float]
     epsilon: float = 0.3
     split: str = "train"
+    repeat: float = 0.0
+    """Share of the noisy policy's slips that repeat an earlier reply (``ScriptedPolicy.repeat``)."""
+    train_on_slips: bool = True
+    """False: the noisy policy's slips are marked ``train: False`` (context, not imitated)."""
 
     def __call__(self, seed: int, n: int) -> Iterable[Conversation]:
         from curiosa import envs
@@ -98,8 +113,13 @@ class GameSource:
             kind = kinds[int(rng.choice(len(kinds), p=probs))]
             task = tasks[int(order[i % len(tasks)])]
             episode_seed = int(rng.integers(2**31 - 1))
-            policy = scripted(self.game, kind, seed=episode_seed, epsilon=self.epsilon)
-            yield run_episode(env, policy, seed=episode_seed, task=task).messages
+            policy = scripted(self.game, kind, seed=episode_seed, epsilon=self.epsilon, repeat=self.repeat)
+            messages = run_episode(env, policy, seed=episode_seed, task=task).messages
+            if not self.train_on_slips:
+                replies = iter(policy.slips)
+                messages = [{**m, "train": False} if m["role"] == "assistant" and next(replies, False) else m
+                            for m in messages]
+            yield messages
 
 
 @dataclass
@@ -124,7 +144,8 @@ def mixture(config: MixtureConfig, sources: Mapping[str, DataSource] | None = No
     unknown = set(config.source_weights) - set(games) - set(config.extra_sources)
     if unknown:
         raise ValueError(f"source_weights names source(s) not in the mixture: {', '.join(sorted(unknown))}")
-    parts = [_Part(g, GameSource(g, dict(config.policy_mix), config.noisy_epsilon, config.split),
+    parts = [_Part(g, GameSource(g, dict(config.policy_mix), config.noisy_epsilon, config.split,
+                                 config.noisy_repeat, config.train_on_slips),
                    float(config.source_weights.get(g, 1.0))) for g in games]
     known = {**EXTRA_SOURCES, **(sources or {})}
     for name, weight in config.extra_sources.items():

@@ -15,7 +15,7 @@ from curiosa.envs.text import extract_answer, format_reply
 
 KINDS = ("random", "heuristic", "expert", "noisy")
 """random: legal random moves; heuristic: a sensible novice; expert: near-optimal;
-noisy: the expert, but each move is random with probability ``epsilon``."""
+noisy: the expert, but each move is a slip (random) with probability ``epsilon``."""
 
 Message = Mapping[str, str]
 
@@ -50,21 +50,33 @@ class ScriptedPolicy:
 
     game: ClassVar[str] = ""
 
-    def __init__(self, kind: str = "expert", seed: int = 0, epsilon: float = 0.3) -> None:
+    def __init__(self, kind: str = "expert", seed: int = 0, epsilon: float = 0.3, repeat: float = 0.0) -> None:
         if kind not in KINDS:
             raise ValueError(f"unknown policy kind {kind!r}; expected one of {', '.join(KINDS)}")
-        if not 0.0 <= epsilon <= 1.0:
-            raise ValueError(f"epsilon must be in [0, 1], got {epsilon}")
+        for name, value in (("epsilon", epsilon), ("repeat", repeat)):
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be in [0, 1], got {value}")
         self.kind = kind
         self.epsilon = epsilon
+        self.repeat = repeat
+        """Share of the noisy kind's slips that repeat one of its earlier replies word for word, the
+        typical slip of a small model (asking the same question again), instead of a random move."""
+        self.slips: list[bool] = []
+        """Per reply so far: was it a slip of the noisy kind (so a trainer can leave it out)."""
         self.rng = np.random.default_rng(seed)
 
     def act(self, messages: Sequence[Message]) -> str:
         """The next reply, in the agent format, given the conversation so far."""
         view = View.from_messages(messages)
         kind = self.kind
+        slip = False
         if kind == "noisy":
-            kind = "random" if self.rng.random() < self.epsilon else "expert"
+            slip = bool(self.rng.random() < self.epsilon)
+            kind = "random" if slip else "expert"
+        self.slips.append(slip)
+        # the extra draw only when repeats are asked for: other settings replay the same episodes as before
+        if slip and self.repeat > 0 and view.replies and self.rng.random() < self.repeat:
+            return choice(self.rng, view.replies)
         thought, answer = getattr(self, kind)(view)
         return format_reply(thought, answer)
 

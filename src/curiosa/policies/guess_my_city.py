@@ -227,8 +227,9 @@ class GuessMyCityPolicy(ScriptedPolicy):
 
     game = "guess_my_city"
 
-    def __init__(self, kind: str = "expert", seed: int = 0, epsilon: float = 0.3, open_questions: bool = False) -> None:
-        super().__init__(kind=kind, seed=seed, epsilon=epsilon)
+    def __init__(self, kind: str = "expert", seed: int = 0, epsilon: float = 0.3, repeat: float = 0.0,
+                 open_questions: bool = False) -> None:
+        super().__init__(kind=kind, seed=seed, epsilon=epsilon, repeat=repeat)
         self.open_questions = open_questions
 
     # ----------------------------------------------------------------- reading the conversation

@@ -80,10 +80,11 @@ class MathSyntheticPolicy(ScriptedPolicy):
 
     game = GAME
 
-    def __init__(self, kind: str = "expert", seed: int = 0, epsilon: float = 0.3, *,
+    def __init__(self, kind: str = "expert", seed: int = 0, epsilon: float = 0.3, repeat: float = 0.0, *,
                  accuracy: float | Mapping[int, float] | None = None,
                  fix_rate: float = DEFAULT_FIX_RATE, break_rate: float = DEFAULT_BREAK_RATE) -> None:
-        super().__init__(kind=kind, seed=seed, epsilon=epsilon)
+        # repeat is accepted like every policy's but has no effect: this noisy kind is a student, not slips
+        super().__init__(kind=kind, seed=seed, epsilon=epsilon, repeat=repeat)
         if accuracy is None:
             table = dict(DEFAULT_ACCURACY)
         elif isinstance(accuracy, Mapping):
