@@ -43,21 +43,11 @@ def parse_rate(episodes: list) -> float:
 
 
 def repeat_rate(episodes: list) -> float:
-    """Moves that repeat an earlier move of their episode (case and spacing ignored), over all moves."""
-    from curiosa.envs.text import extract_answer
+    """Moves that repeat an earlier move of their episode, over all moves (curiosa.evaluation.metrics)."""
+    from curiosa.evaluation.metrics import repeated_moves
 
-    repeats = moves = 0
-    for t in episodes:
-        seen: set[str] = set()
-        for m in t.messages:
-            answer = extract_answer(m["content"]) if m["role"] == "assistant" else None
-            if answer is None:
-                continue
-            move = " ".join(answer.lower().split())
-            moves += 1
-            repeats += move in seen
-            seen.add(move)
-    return repeats / max(1, moves)
+    counts = [repeated_moves(t) for t in episodes]
+    return sum(r for r, _ in counts) / max(1, sum(n for _, n in counts))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,7 +4,8 @@ import math
 import numpy as np
 import pytest
 
-from curiosa.evaluation.metrics import compare, episode_success, format_table, pass_at_k, print_summary, summarize
+from curiosa.evaluation.metrics import (compare, episode_success, format_table, pass_at_k, print_summary,
+                                       repeated_moves, summarize)
 from curiosa.rollout.trajectory import Trajectory
 
 
@@ -67,6 +68,20 @@ def test_group_numbers():
     assert g["mean_turns_success"] == pytest.approx(3.0)
     assert g["invalid_action_rate"] == pytest.approx(4 / 20)
     assert g["min_samples_per_task"] == 2
+
+
+def test_repeated_moves_count_each_move_seen_before_in_the_episode():
+    loop = traj("t1", 0, False)
+    loop.messages = [{"role": "user", "content": "go"}]
+    for move in ["Is it red?", "is it  RED?", "Is it blue?", "Is it red?", None, "Is it blue"]:
+        reply = "Thought: hmm." if move is None else f"Thought: hmm.\nAnswer: {move}"
+        loop.messages += [{"role": "assistant", "content": reply}, {"role": "user", "content": "No."}]
+    assert repeated_moves(loop) == (2, 5)  # case and spacing ignored, an unreadable reply is no move
+    other = traj("t2", 0, True)  # one move, never repeated
+    summary = summarize([loop, other])
+    assert summary["groups"]["wordle"]["repeated_move_rate"] == pytest.approx(2 / 6)
+    assert summary["overall"]["repeated_move_rate"] == pytest.approx(2 / 6)
+    assert "repeated moves" in format_table(summary) and "33.3%" in format_table(summary)
 
 
 def test_mean_turns_is_none_without_success():
@@ -194,7 +209,7 @@ def test_compare_numbers():
     assert o["base"]["pass_at_k"] == pytest.approx(1.0 / 2 * (0.5 + 1.0))
     assert c["k"] == 4 and c["split"] == "test"
     assert set(o["base"]) == {"success", "success_ci", "pass_at_k", "pass_at_k_ci", "mean_turns_success",
-                              "episodes", "tasks"}
+                              "repeated_move_rate", "episodes", "tasks"}
 
 
 def test_compare_relative_improvement_none_when_base_is_zero():

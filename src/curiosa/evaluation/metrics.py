@@ -23,6 +23,9 @@ Choices, and why:
   overlap far more than the difference's own uncertainty warrants. Each summary records every task's
   successes and samples, and ``compare`` resamples tasks once per replicate for both models (the same
   draws), so the interval of ``tuned - base`` reflects only how the models differ task by task.
+* **Repeated moves**: the share of moves that repeat an earlier move of the same episode (answer lines
+  compared without case and spacing). A small model's typical failure is a loop (the same question
+  twenty times), which success alone does not show; in bandit_best_arm pulling an arm again is play.
 """
 
 from __future__ import annotations
@@ -44,6 +47,21 @@ DEFAULT_RESAMPLES = 1000
 def episode_success(trajectory: Trajectory) -> bool:
     """Success as evaluation counts it: a format failure is a failed episode whatever else it says."""
     return bool(trajectory.success) and trajectory.stop_reason != FORMAT_FAILURE
+
+
+def repeated_moves(trajectory: Trajectory) -> tuple[int, int]:
+    """(moves that repeat an earlier move of the episode, moves): answer lines without case and spacing."""
+    from curiosa.envs.text import extract_answer
+
+    seen: set[str] = set()
+    repeats = 0
+    for m in trajectory.messages:
+        answer = extract_answer(m["content"]) if m["role"] == "assistant" else None
+        if answer is not None:
+            move = " ".join(answer.lower().split())
+            repeats += move in seen
+            seen.add(move)
+    return repeats, len(seen) + repeats
 
 
 def pass_at_k(n: int, c: int, k: int) -> float:
@@ -110,6 +128,8 @@ class _Group:
     turns: int
     invalid_actions: int
     format_failures: int
+    repeats: int
+    moves: int
 
     @property
     def episodes(self) -> int:
@@ -123,12 +143,14 @@ def _group_data(rows: Sequence[Trajectory], k: int) -> _Group:
     tasks = sorted(by_task)
     samples = np.array([len(by_task[t]) for t in tasks])
     successes = np.array([sum(episode_success(r) for r in by_task[t]) for t in tasks])
+    repeats = [repeated_moves(r) for r in rows]
     return _Group(
         task_ids=tasks, samples=samples, successes=successes,
         pass_k=np.array([pass_at_k(int(n), int(c), k) for n, c in zip(samples, successes)]),
         success_turns=[r.num_turns for r in rows if episode_success(r)],
         turns=sum(r.num_turns for r in rows), invalid_actions=sum(r.invalid_actions for r in rows),
         format_failures=sum(r.stop_reason == FORMAT_FAILURE for r in rows),
+        repeats=sum(r for r, _ in repeats), moves=sum(n for _, n in repeats),
     )
 
 
@@ -166,6 +188,7 @@ def _group_summary(data: _Group, reps: tuple[np.ndarray, np.ndarray], confidence
         "pass_at_k": passk, "pass_at_k_ci": _interval(reps[1], passk, confidence),
         "mean_turns_success": float(np.mean(data.success_turns)) if data.success_turns else None,
         "invalid_action_rate": _ratio(data.invalid_actions, data.turns),
+        "repeated_move_rate": _ratio(data.repeats, data.moves),
         "format_failure_rate": data.format_failures / data.episodes,
         "episodes": data.episodes, "tasks": len(data.samples),
         "min_samples_per_task": int(data.samples.min()),
@@ -187,6 +210,7 @@ def _overall(groups: Mapping[str, dict[str, Any]], reps: Sequence[tuple[np.ndarr
         "pass_at_k": passk, "pass_at_k_ci": _interval(np.mean([r[1] for r in reps], axis=0), passk, confidence),
         "mean_turns_success": _macro(g["mean_turns_success"] for g in groups.values()),
         "invalid_action_rate": _macro(g["invalid_action_rate"] for g in groups.values()),
+        "repeated_move_rate": _macro(g.get("repeated_move_rate") for g in groups.values()),
         "format_failure_rate": float(np.mean([g["format_failure_rate"] for g in groups.values()])),
         "episodes": sum(g["episodes"] for g in groups.values()),
         "tasks": sum(g["tasks"] for g in groups.values()),
@@ -221,7 +245,8 @@ def summarize(trajectories: Iterable[Trajectory], k: int = 4, confidence: float 
 
 
 # --------------------------------------------------------------------------- base vs tuned
-_COMPARED = ("success", "success_ci", "pass_at_k", "pass_at_k_ci", "mean_turns_success", "episodes", "tasks")
+_COMPARED = ("success", "success_ci", "pass_at_k", "pass_at_k_ci", "mean_turns_success", "repeated_move_rate",
+             "episodes", "tasks")
 
 
 def _relative(base: float, tuned: float) -> float | None:
@@ -339,12 +364,13 @@ def summary_rows(summary: Mapping[str, Any]) -> tuple[list[str], list[list[str]]
     """Header and rows (groups, then overall) of a summarize() result."""
     k = summary["k"]
     header = ["group", "tasks", "episodes", "success [CI]", f"pass@{k} [CI]", "turns (succ.)",
-              "invalid actions", "format failures"]
+              "invalid actions", "repeated moves", "format failures"]
     rows = []
     for name, g in [*summary["groups"].items(), ("overall", summary["overall"])]:
         rows.append([name, str(g["tasks"]), str(g["episodes"]), with_interval(g["success"], g.get("success_ci")),
                      with_interval(g["pass_at_k"], g.get("pass_at_k_ci")), turns(g["mean_turns_success"]),
-                     percent(g["invalid_action_rate"]), percent(g["format_failure_rate"])])
+                     percent(g["invalid_action_rate"]), percent(g.get("repeated_move_rate")),
+                     percent(g["format_failure_rate"])])
     return header, rows
 
 
