@@ -117,6 +117,20 @@ def test_encoder_uses_stored_ids_only_for_the_same_tokenizer(tok):
         enc.encode(t)
 
 
+def test_a_reply_marked_train_false_is_read_but_not_trained(tok):
+    enc = Encoder.for_tokenizer(tok)
+    t = traj("a", 0, True, 3)
+    full = enc.encode(t)
+    t.messages[3] = {**t.messages[3], "train": False}  # the second reply
+    part = enc.encode(t)
+    assert part.input_ids == full.input_ids
+    starts = [i for i, m in enumerate(full.agent_mask) if m and (i == 0 or not full.agent_mask[i - 1])]
+    second = range(starts[1], starts[2])
+    assert [part.agent_mask[i] for i in second] == [0] * len(second) and any(full.agent_mask[i] for i in second)
+    assert [m for i, m in enumerate(part.agent_mask) if i not in second] == [
+        m for i, m in enumerate(full.agent_mask) if i not in second]
+
+
 def test_leaving_out_a_group_without_a_success_selects_the_same_examples():
     """What lets a leave-one-out study reuse the all-groups model for a group that gave it no example:
     the random draws of pair selection are spent on tasks with a success only."""

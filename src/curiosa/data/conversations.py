@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
+from curiosa.data.encode import untrain_replies
 from curiosa.data.examples import Example
 from curiosa.models.chat import ChatTokenizer
 
@@ -68,7 +69,7 @@ def encode_conversations(tokenizer: Any, data: Mapping[str, Sequence[Conversatio
         for index, conversation in enumerate(conversations):
             s["episodes"] += 1
             enc = chat.encode([{"role": m["role"], "content": m["content"]} for m in conversation])
-            ids, mask = enc.input_ids, _untrain(enc.agent_mask, conversation)
+            ids, mask = enc.input_ids, untrain_replies(enc.agent_mask, conversation)
             if len(ids) > max_length:
                 cut = trim_to_length(ids, mask, max_length)
                 if cut == 0:
@@ -86,15 +87,3 @@ def encode_conversations(tokenizer: Any, data: Mapping[str, Sequence[Conversatio
             s["max_length"] = max(s["max_length"], len(ids))
     return examples, stats
 
-
-def _untrain(agent_mask: Sequence[int], conversation: Conversation) -> list[int]:
-    """The agent mask with the turns of replies marked ``train: False`` zeroed (the n-th run of masked
-    tokens is the n-th assistant message)."""
-    skip = [m.get("train") is False for m in conversation if m["role"] == "assistant"]
-    out, turn = list(agent_mask), -1
-    for i, m in enumerate(out):
-        if m and (i == 0 or not agent_mask[i - 1]):
-            turn += 1
-        if m and turn < len(skip) and skip[turn]:
-            out[i] = 0
-    return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping, Sequence
 
 from curiosa.models.chat import ChatTokenizer, EncodedConversation, tokenizer_fingerprint
 from curiosa.rollout.trajectory import Trajectory
@@ -19,7 +19,8 @@ class Encoder:
 
     Stored ids are used as they are when the trajectory was generated with this very tokenizer
     (same fingerprint): they are exactly what the model produced. Otherwise the conversation is
-    encoded from its text with the same segment-by-segment scheme.
+    encoded from its text with the same segment-by-segment scheme. A reply marked ``"train": False``
+    is read as context but left out of the mask.
     """
 
     chat: ChatTokenizer
@@ -38,6 +39,8 @@ class Encoder:
         else:
             enc = self.chat.encode(trajectory.messages)
         self.validate(trajectory, enc)
+        if any(m.get("train") is False for m in trajectory.messages):
+            enc = EncodedConversation(enc.input_ids, untrain_replies(enc.agent_mask, trajectory.messages))
         return enc
 
     def validate(self, trajectory: Trajectory, enc: EncodedConversation) -> None:
@@ -66,3 +69,16 @@ class Encoder:
                 raise EncodingError(f"{where}: agent turn {n} has tokens after its end-of-turn token")
             if not ended and b < len(enc.input_ids) and enc.input_ids[b] != stop:
                 raise EncodingError(f"{where}: agent turn {n} is not followed by its end-of-turn token")
+
+
+def untrain_replies(agent_mask: Sequence[int], messages: Sequence[Mapping[str, Any]]) -> list[int]:
+    """The agent mask with the turns of replies marked ``train: False`` zeroed (the n-th run of masked
+    tokens is the n-th assistant message)."""
+    skip = [m.get("train") is False for m in messages if m["role"] == "assistant"]
+    out, turn = list(agent_mask), -1
+    for i, m in enumerate(out):
+        if m and (i == 0 or not agent_mask[i - 1]):
+            turn += 1
+        if m and turn < len(skip) and skip[turn]:
+            out[i] = 0
+    return out

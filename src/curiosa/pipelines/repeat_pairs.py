@@ -45,6 +45,11 @@ class RepeatPairsConfig:
     policy_mix: dict[str, float] = field(default_factory=_policy_mix)
     """Scripted kinds that play the episodes the states come from, with their probabilities (the states of
     mixed play, not only the expert's)."""
+    train_state_replies: bool = True
+    """Train on the state's earlier replies too: RPO's NLL then also imitates the scripted mix's moves there,
+    random ones included (the measured runs of docs/rollout.md). False marks them ``train: False``: context
+    only, so both sides train just their last reply (DPO's term is the same either way: the shared replies
+    cancel; only the NLL changes)."""
     max_chars: int = 3200
     """Only states whose conversation so far is shorter than this many characters (about 1,000 tokens)."""
     split: str = "train"
@@ -106,7 +111,8 @@ def repeat_pairs(config: RepeatPairsConfig) -> list[PreferencePair]:
             if not turns:
                 continue
             k = int(rng.choice(turns))
-            state = [dict(m) for m in messages[: 2 * k + 1]]
+            context = {} if config.train_state_replies else {"train": False}
+            state = [{**m, **context} if m["role"] == "assistant" else dict(m) for m in messages[: 2 * k + 1]]
             chosen = policies.scripted(game, "expert", seed=seed).act(state)
             earlier = [r for r in replies[:k] if _move(r) != _move(chosen)]
             if not earlier:

@@ -21,7 +21,8 @@ class Trajectory:
     sample_index: int
     """Which of the n samples of this task (0-based)."""
     messages: list[dict[str, str]]
-    """OpenAI-style messages, the agent's view (user = environment, assistant = agent)."""
+    """OpenAI-style messages, the agent's view (user = environment, assistant = agent). An assistant message
+    with ``"train": False`` is context only for the trainers (e.g. the scripted state of a preference pair)."""
     success: bool
     num_turns: int
     score: float
