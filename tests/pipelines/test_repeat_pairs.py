@@ -54,7 +54,7 @@ def test_the_command_writes_a_pairs_file_rpo_trains_on(tmp_path, tiny_model_dir)
 
 
 @pytest.mark.parametrize("setting, message", [({"games": ["chess"]}, "no scripted policies"),
-                                              ({"policy_mix": {"genius": 1.0}}, "policy_mix needs"),
+                                              ({"policy_mix": {"genius": 1.0}}, "unknown policy kind"),
                                               ({"per_game": 0}, "per_game and max_chars")])
 def test_bad_settings_are_refused_by_name(setting, message):
     with pytest.raises(ValueError, match=message):

@@ -71,13 +71,9 @@ class MixtureConfig:
     def __post_init__(self) -> None:
         if self.balance not in ("tokens", "episodes"):
             raise ValueError(f"balance must be 'tokens' or 'episodes', got {self.balance!r}")
-        if not self.policy_mix or any(w < 0 for w in self.policy_mix.values()) or sum(self.policy_mix.values()) <= 0:
-            raise ValueError(f"policy_mix needs non-negative weights with a positive sum, got {self.policy_mix}")
-        from curiosa.policies.base import KINDS
+        from curiosa.policies.base import check_policy_mix
 
-        unknown = set(self.policy_mix) - set(KINDS)
-        if unknown:
-            raise ValueError(f"unknown policy kind(s) {sorted(unknown)} in policy_mix; expected {', '.join(KINDS)}")
+        check_policy_mix(self.policy_mix)
         if not 0.0 <= self.noisy_epsilon <= 1.0 or not 0.0 <= self.noisy_repeat <= 1.0:
             raise ValueError(f"noisy_epsilon and noisy_repeat must be in [0, 1], got {self.noisy_epsilon} and "
                              f"{self.noisy_repeat}")

@@ -59,15 +59,12 @@ class RepeatPairsConfig:
 
     def __post_init__(self) -> None:
         from curiosa import policies
-        from curiosa.policies.base import KINDS
+        from curiosa.policies.base import check_policy_mix
 
         unknown = [g for g in self.games if g not in policies.games()]
         if unknown:
             raise ValueError(f"no scripted policies for game(s) {', '.join(unknown)}")
-        if set(self.policy_mix) - set(KINDS) or not self.policy_mix or min(self.policy_mix.values()) < 0 \
-                or sum(self.policy_mix.values()) <= 0:
-            raise ValueError(f"policy_mix needs kinds among {', '.join(KINDS)} with non-negative weights and a "
-                             f"positive sum, got {self.policy_mix}")
+        check_policy_mix(self.policy_mix)
         if self.per_game < 1 or self.max_chars < 1:
             raise ValueError(f"per_game and max_chars must be >= 1, got {self.per_game} and {self.max_chars}")
 

@@ -20,6 +20,15 @@ noisy: the expert, but each move is a slip (random) with probability ``epsilon``
 Message = Mapping[str, str]
 
 
+def check_policy_mix(mix: Mapping[str, float]) -> None:
+    """Raise unless ``mix`` gives known kinds non-negative weights with a positive sum."""
+    if not mix or any(w < 0 for w in mix.values()) or sum(mix.values()) <= 0:
+        raise ValueError(f"policy_mix needs non-negative weights with a positive sum, got {dict(mix)}")
+    unknown = set(mix) - set(KINDS)
+    if unknown:
+        raise ValueError(f"unknown policy kind(s) {sorted(unknown)} in policy_mix; expected {', '.join(KINDS)}")
+
+
 @dataclass
 class View:
     """The agent's side of a conversation, split into what it was told and what it said."""
