@@ -68,7 +68,7 @@ def encode_conversations(tokenizer: Any, data: Mapping[str, Sequence[Conversatio
                                     "agent_tokens": 0, "max_length": 0})
         for index, conversation in enumerate(conversations):
             s["episodes"] += 1
-            enc = chat.encode([{"role": m["role"], "content": m["content"]} for m in conversation])
+            enc = chat.encode(conversation)
             ids, mask = enc.input_ids, untrain_replies(enc.agent_mask, conversation)
             if len(ids) > max_length:
                 cut = trim_to_length(ids, mask, max_length)
@@ -86,4 +86,3 @@ def encode_conversations(tokenizer: Any, data: Mapping[str, Sequence[Conversatio
             s["agent_tokens"] += int(sum(mask))
             s["max_length"] = max(s["max_length"], len(ids))
     return examples, stats
-

@@ -52,6 +52,13 @@ def extract_answer(reply: str) -> str | None:
     return rest or None
 
 
+def move_key(reply: str) -> str | None:
+    """The move of a reply lower-cased with its spacing collapsed, so that two replies making the same
+    move compare equal (how repeated moves are counted); None without an answer line."""
+    answer = extract_answer(reply)
+    return None if answer is None else " ".join(answer.lower().split())
+
+
 def format_reply(thought: str, answer: str) -> str:
     """A reply in the agent format, as scripted policies and humans produce it."""
     return f"Thought: {thought.strip()}\nAnswer: {answer.strip()}"

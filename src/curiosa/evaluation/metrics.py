@@ -51,14 +51,13 @@ def episode_success(trajectory: Trajectory) -> bool:
 
 def repeated_moves(trajectory: Trajectory) -> tuple[int, int]:
     """(moves that repeat an earlier move of the episode, moves): answer lines without case and spacing."""
-    from curiosa.envs.text import extract_answer
+    from curiosa.envs.text import move_key
 
     seen: set[str] = set()
     repeats = 0
     for m in trajectory.messages:
-        answer = extract_answer(m["content"]) if m["role"] == "assistant" else None
-        if answer is not None:
-            move = " ".join(answer.lower().split())
+        move = move_key(m["content"]) if m["role"] == "assistant" else None
+        if move is not None:
             repeats += move in seen
             seen.add(move)
     return repeats, len(seen) + repeats

@@ -69,12 +69,6 @@ class RepeatPairsConfig:
             raise ValueError(f"per_game and max_chars must be >= 1, got {self.per_game} and {self.max_chars}")
 
 
-def _move(reply: str) -> str:
-    from curiosa.envs.text import extract_answer
-
-    return " ".join((extract_answer(reply) or "").lower().split())
-
-
 def _side(game: str, split: str, task_id: str, index: int, messages: list[dict[str, str]], chosen: bool,
           ) -> Trajectory:
     return Trajectory(id=f"{task_id}#{'c' if chosen else 'r'}{index}", task_id=task_id, group=game, split=split,
@@ -86,6 +80,7 @@ def _side(game: str, split: str, task_id: str, index: int, messages: list[dict[s
 def repeat_pairs(config: RepeatPairsConfig) -> list[PreferencePair]:
     """``per_game`` pairs for every game (fewer if too few states qualify in twenty tries per pair)."""
     from curiosa import envs, policies
+    from curiosa.envs.text import move_key
 
     rng = np.random.default_rng(config.seed)
     kinds = list(config.policy_mix)
@@ -111,7 +106,7 @@ def repeat_pairs(config: RepeatPairsConfig) -> list[PreferencePair]:
             context = {} if config.train_state_replies else {"train": False}
             state = [{**m, **context} if m["role"] == "assistant" else dict(m) for m in messages[: 2 * k + 1]]
             chosen = policies.scripted(game, "expert", seed=seed).act(state)
-            earlier = [r for r in replies[:k] if _move(r) != _move(chosen)]
+            earlier = [r for r in replies[:k] if (move_key(r) or "") != (move_key(chosen) or "")]
             if not earlier:
                 continue
             rejected = earlier[int(rng.integers(len(earlier)))]
