@@ -9,7 +9,7 @@ from curiosa.models import decoder
 from curiosa.models.chat import ChatTokenizer
 from curiosa.rollout.backends.transformers_backend import TransformersBackend
 from curiosa.rollout.types import SamplingConfig, TurnRequest
-from curiosa.training.packing import pack, token_logps
+from curiosa.training.packing import pack, sequence_logps, token_logps
 
 WINDOW = 4
 
@@ -50,6 +50,11 @@ def test_packed_rows_attend_within_the_window(kind):
     with torch.no_grad():
         got = token_logps(model, pack(seqs))
     torch.testing.assert_close(got, expected, rtol=1e-4, atol=1e-4)
+    # a sequence continuing the first one's 7-token prefix sees that prefix through the window too
+    branch = (seqs[0][0][:7] + torch.randint(3, 300, (6,), generator=g).tolist(), seqs[0][1][:7] + [1] * 6)
+    with torch.no_grad():
+        sums, _ = sequence_logps(model, pack(seqs + [branch], prefixes=[None] * 3 + [(0, 7)]))
+    torch.testing.assert_close(sums[3], _reference_logps(model, *branch).sum(), rtol=1e-4, atol=1e-4)
     # the window matters at these lengths: full attention gives other log-probs
     full = _model(kind, window=None)
     unwindowed = torch.cat([_reference_logps(full, ids, mask) for ids, mask in seqs])

@@ -1,14 +1,34 @@
+import pytest
 import torch
 
 from curiosa.models.tiny import TinyModelConfig, build_model, train_tokenizer
-from curiosa.training.packing import pack, plan_microbatches, sequence_logps
+from curiosa.training.packing import pack, plan_microbatches, sequence_logps, shared_prefix
+
+
+def _tiny_model(tok):
+    torch.manual_seed(0)
+    return build_model(tok, TinyModelConfig(hidden_size=32, intermediate_size=64, num_layers=2, num_heads=2,
+                                            num_kv_heads=1))
+
+
+def _branching(vocab: int):
+    """Whole sequences, then sequences continuing their prefixes (a pair's rejected side), with trained
+    tokens inside the shared prefixes, right after them and at the last token."""
+    g = torch.Generator().manual_seed(3)
+    whole = [(torch.randint(5, vocab, (n,), generator=g).tolist(), torch.randint(0, 2, (n,), generator=g).tolist())
+             for n in (20, 9, 14)]
+    seqs, links = list(whole), [None] * len(whole)
+    for j, p, tail in ((0, 12, 6), (1, 8, 1), (0, 3, 11), (2, 13, 4)):
+        ids = whole[j][0][:p] + torch.randint(5, vocab, (tail,), generator=g).tolist()
+        mask = whole[j][1][:p] + [1] * tail
+        seqs.append((ids, mask))
+        links.append((j, p))
+    return seqs, links
 
 
 def test_packed_rows_give_each_sequence_its_own_logps():
     tok = train_tokenizer(["hello world, this is a test of packing"] * 20, vocab_size=300)
-    torch.manual_seed(0)
-    model = build_model(tok, TinyModelConfig(hidden_size=32, intermediate_size=64, num_layers=2, num_heads=2,
-                                             num_kv_heads=1)).eval()
+    model = _tiny_model(tok).eval()
     g = torch.Generator().manual_seed(0)
     seqs = [(torch.randint(5, len(tok), (n,), generator=g).tolist(), torch.randint(0, 2, (n,), generator=g).tolist())
             for n in (7, 12, 5, 30, 9)]
@@ -26,3 +46,38 @@ def test_packed_rows_give_each_sequence_its_own_logps():
 
 def test_microbatch_plan_respects_the_budget():
     assert plan_microbatches([5, 5, 5, 20, 1], 10) == [[0, 1], [2], [3], [4]]
+
+
+def test_a_shared_prefix_gives_each_sequence_the_logps_and_gradients_it_has_on_its_own():
+    tok = train_tokenizer(["hello world, this is a test of packing"] * 20, vocab_size=300)
+    model = _tiny_model(tok)
+    seqs, links = _branching(len(tok))
+    assert all(shared_prefix(seqs[link[0]], seqs[i]) >= link[1] for i, link in enumerate(links) if link)
+    results = []
+    for prefixes in (None, links):
+        model.zero_grad()
+        packed = pack(seqs, prefixes=prefixes)
+        sums, counts = sequence_logps(model, packed)
+        sums.sum().backward()
+        results.append((sums.detach(), counts, packed.real_tokens,
+                        [p.grad.clone() for p in model.parameters()]))
+    (alone, n_alone, t_alone, g_alone), (shared, n_shared, t_shared, g_shared) = results
+    torch.testing.assert_close(shared, alone, rtol=1e-5, atol=1e-5)
+    assert n_shared.tolist() == n_alone.tolist() == [sum(m[1:]) for _, m in seqs]
+    assert t_shared == t_alone - sum(p for _, p in filter(None, links))  # the prefixes are laid out once
+    for a, b in zip(g_alone, g_shared):
+        torch.testing.assert_close(b, a, rtol=1e-4, atol=1e-5)
+
+
+def test_shared_prefixes_are_checked():
+    seqs = [([5, 6, 7, 8], [0, 1, 1, 1]), ([5, 6, 9], [0, 1, 1]), ([5, 7, 9], [0, 1, 1])]
+    assert shared_prefix(seqs[0], seqs[1]) == 2 and shared_prefix(seqs[0], seqs[0]) == 3
+    assert shared_prefix(seqs[0], ([5, 6, 7], [0, 0, 1])) == 1  # masks must agree too
+    with pytest.raises(ValueError, match="not sequence 0's"):
+        pack(seqs, prefixes=[None, None, (0, 2)])
+    with pytest.raises(ValueError, match="earlier whole sequence"):
+        pack(seqs, prefixes=[(1, 2), None, None])
+    with pytest.raises(ValueError, match="leave a tail"):
+        pack(seqs, prefixes=[None, (0, 3), None])
+    with pytest.raises(ValueError, match="one-row layout"):
+        pack(seqs, prefixes=[None, (0, 2), None], row_tokens=100)

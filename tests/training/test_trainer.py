@@ -192,3 +192,20 @@ def test_averaging_over_examples_gives_each_conversation_its_own_mean(tmp_path, 
 def test_an_unknown_average_is_refused():
     with pytest.raises(ValueError, match="average must be one of tokens, examples, got 'sequence'"):
         SFTConfig(output_dir="x", average="sequence")
+
+
+def test_sharing_a_pairs_prefix_changes_neither_the_losses_nor_the_gradients(tmp_path, model, tokenizer, pairs):
+    examples = pair_examples(pairs[:6], Encoder.for_tokenizer(tokenizer))
+    results = []
+    for share in (False, True):
+        trainer = DPOTrainer(config(tmp_path / str(share), "rpo", batch_size=6, share_prefix=share), model, examples)
+        trainer.compute_reference()
+        results.append((trainer, accumulate(trainer, range(6)), grads(trainer)))
+    (alone, m_alone, g_alone), (shared, m_shared, g_shared) = results
+    assert sum(shared.shared) > 0 and alone.shared == [0] * 6  # the pairs share their prompts
+    for key in ("loss", "dpo_loss", "nll", "reward_margin"):
+        assert m_shared[key] == pytest.approx(m_alone[key], abs=1e-5)
+    for i in range(6):
+        assert shared.reference[examples[i].id] == pytest.approx(alone.reference[examples[i].id], rel=1e-5)
+    for name, g in g_shared.items():
+        torch.testing.assert_close(g, g_alone[name], rtol=1e-4, atol=1e-6)

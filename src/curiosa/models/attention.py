@@ -7,7 +7,8 @@ transformers passes through ``model(...)`` to the attention function:
   transformers builds for this implementation (the SDPA mask function is registered under the same
   name through the public ``AttentionMaskInterface``);
 * training on packed rows (``cu_seq_lens_q``, the boundaries transformers' flash-attention path also
-  reads): one causal SDPA call per sequence, so no [row, row] block-diagonal mask is ever computed;
+  reads): one causal SDPA call per sequence, so no [row, row] block-diagonal mask is ever computed; a
+  sequence that continues another's prefix (``curiosa_prefixes``) attends to it first;
 * the rollout engine's row cache (``curiosa_rows``, a :class:`CacheRows`): decoding attends each fed
   row's single query over that row's columns, in groups of neighbouring rows that each read the cache
   only up to their own longest row; packed prefill chunks attend row by row over their own history.
@@ -154,8 +155,12 @@ def rows_prefill_attention(query: torch.Tensor, key: torch.Tensor, value: torch.
 
 def packed_attention(module: Any, query: torch.Tensor, key: torch.Tensor, value: torch.Tensor,
                      cu_seq_lens_q: torch.Tensor, dropout: float, scaling: float | None,
-                     sliding_window: int | None = None) -> torch.Tensor:
-    """Causal attention inside each sequence of one packed row. Returns [1, T, H, D]."""
+                     sliding_window: int | None = None,
+                     prefixes: tuple[tuple[int, int] | None, ...] | None = None) -> torch.Tensor:
+    """Causal attention inside each sequence of one packed row. With ``prefixes``, a segment given as
+    (start, length) is the tail of a sequence whose first ``length`` tokens are the row's columns from
+    ``start`` on (another segment's beginning): it attends to those, then causally to itself. Returns
+    [1, T, H, D]."""
     if query.shape[0] != 1:
         raise ValueError(f"packed attention needs one row per forward pass, got {query.shape[0]}")
     if key.shape[2] != query.shape[2]:
@@ -167,11 +172,20 @@ def packed_attention(module: Any, query: torch.Tensor, key: torch.Tensor, value:
     bounds = cu_seq_lens_q.tolist()
     if bounds[0] != 0 or bounds[-1] != query.shape[2] or any(b <= a for a, b in zip(bounds, bounds[1:])):
         raise ValueError(f"cu_seq_lens_q must rise strictly from 0 to the row length {query.shape[2]}, got {bounds}")
+    if prefixes is not None and len(prefixes) != len(bounds) - 1:
+        raise ValueError(f"prefixes: {len(prefixes)} entries for {len(bounds) - 1} packed sequences")
     p = dropout if module.training else 0.0
     parts = []
-    for a, b in zip(bounds, bounds[1:]):
+    for s, (a, b) in enumerate(zip(bounds, bounds[1:])):
         q, k, v = query[:, :, a:b], key[:, :, a:b], value[:, :, a:b]
-        if sliding_window is None or b - a <= sliding_window:
+        if prefixes is not None and prefixes[s] is not None:
+            start, length = prefixes[s]
+            k = torch.cat([key[:, :, start:start + length], k], dim=2)
+            v = torch.cat([value[:, :, start:start + length], v], dim=2)
+            band = _band(torch.arange(length, length + b - a, device=q.device),
+                         torch.arange(length + b - a, device=q.device), sliding_window)
+            parts.append(F.scaled_dot_product_attention(q, k, v, attn_mask=band, dropout_p=p, scale=scaling))
+        elif sliding_window is None or b - a <= sliding_window:
             parts.append(F.scaled_dot_product_attention(q, k, v, dropout_p=p, is_causal=True, scale=scaling))
         else:
             band = _band(torch.arange(b - a, device=q.device), torch.arange(b - a, device=q.device), sliding_window)
@@ -184,6 +198,7 @@ def attention(module: Any, query: torch.Tensor, key: torch.Tensor, value: torch.
               attention_mask: torch.Tensor | None, dropout: float = 0.0, scaling: float | None = None,
               cu_seq_lens_q: torch.Tensor | None = None,
               curiosa_rows: CacheRows | None = None,
+              curiosa_prefixes: tuple[tuple[int, int] | None, ...] | None = None,
               sliding_window: int | None = None, **kwargs: Any) -> tuple[torch.Tensor, None]:
     """The function transformers calls (query [B, H, T, D], key/value [B, Hkv, L, D] -> [B, T, H, D])."""
     if curiosa_rows is not None:
@@ -194,7 +209,7 @@ def attention(module: Any, query: torch.Tensor, key: torch.Tensor, value: torch.
         return out.contiguous(), None
     if cu_seq_lens_q is not None:
         return packed_attention(module, query, key, value, cu_seq_lens_q, dropout, scaling,
-                                sliding_window).contiguous(), None
+                                sliding_window, curiosa_prefixes).contiguous(), None
     return _sdpa(module, query, key, value, attention_mask, dropout=dropout, scaling=scaling,
                  sliding_window=sliding_window, **kwargs)
 

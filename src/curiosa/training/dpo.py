@@ -4,6 +4,10 @@ DPO: -log sigmoid(beta * [sum over the chosen trajectory's agent tokens of log p
 on the rejected one]). RPO adds alpha times the chosen trajectory's token-mean NLL. The reference
 log-probabilities are computed once, before training, with the starting policy, and stored in the
 output directory (``reference_logps.json``), so a resumed run does not recompute them.
+
+The two sides of a pair usually begin alike (the task's prompt; in ``curiosa repeat-pairs`` pairs, the
+whole game so far): the rejected side is then packed as its tail only, attending to the chosen side's
+copy of the shared tokens (``training.packing``), which gives the same log-probs at up to half the cost.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import torch
 from curiosa.files import write_json
 from curiosa.training.losses import dpo_losses, sft_loss_sum
 from curiosa.training.offline import OfflineConfig, OfflineTrainer
-from curiosa.training.packing import sequence_logps
+from curiosa.training.packing import sequence_logps, shared_prefix
 
 
 @dataclass
@@ -28,6 +32,9 @@ class DPOConfig(OfflineConfig):
     """Strength of the implicit KL to the reference."""
     alpha: float = 1.0
     """Weight of the chosen trajectory's token-mean NLL added to the DPO loss (RPO); 0 is plain DPO."""
+    share_prefix: bool = True
+    """Compute the tokens both sides of a pair begin with once (same log-probs to rounding; needs the
+    one-row layout, row_tokens null). false: each side on its own."""
 
 
 class DPOTrainer(OfflineTrainer):
@@ -38,8 +45,14 @@ class DPOTrainer(OfflineTrainer):
         if any(not e.is_pair for e in examples):
             raise ValueError("DPO/RPO needs preference pairs (examples with a rejected trajectory)")
         self.name = "rpo" if config.alpha > 0 else "dpo"
+        share = config.share_prefix and config.row_tokens is None
+        self.shared = [shared_prefix((e.ids, e.mask), (e.rejected_ids, e.rejected_mask)) if share else 0
+                       for e in examples]
         super().__init__(config, model, examples, tokenizer=tokenizer, accelerator=accelerator)
         self.reference: dict[str, tuple[float, float]] = {}
+
+    def cost(self, index: int) -> int:
+        return self.examples[index].tokens - self.shared[index]
 
     def before_training(self) -> None:
         self.compute_reference()
@@ -76,7 +89,8 @@ class DPOTrainer(OfflineTrainer):
         """(sums, counts) of agent-token log-probs of the chosen, then of the rejected trajectories."""
         seqs = [(self.examples[i].ids, self.examples[i].mask) for i in group]
         seqs += [(self.examples[i].rejected_ids, self.examples[i].rejected_mask) for i in group]  # type: ignore[misc]
-        sums, counts = sequence_logps(self.model, self.pack(seqs))
+        links = [None] * len(group) + [(k, self.shared[i]) if self.shared[i] else None for k, i in enumerate(group)]
+        sums, counts = sequence_logps(self.model, self.pack(seqs, prefixes=links))
         k = len(group)
         return (sums[:k], counts[:k]), (sums[k:], counts[k:])
 

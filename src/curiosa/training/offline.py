@@ -105,12 +105,17 @@ class OfflineTrainer(Trainer):
             steps += [order[i:i + cfg.batch_size] for i in range(0, n, cfg.batch_size)]
         return steps[:total]
 
+    def cost(self, index: int) -> int:
+        """Tokens example ``index`` lays out in a micro-batch (what ``micro_batch_tokens`` bounds)."""
+        return self.examples[index].tokens
+
     def micro_batches(self, local: Sequence[int]) -> list[list[int]]:
-        lengths = [self.examples[i].tokens for i in local]
+        lengths = [self.cost(i) for i in local]
         return [[local[j] for j in group] for group in plan_microbatches(lengths, self.config.micro_batch_tokens)]
 
-    def pack(self, sequences: Sequence[tuple[Sequence[int], Sequence[int]]]) -> Packed:
-        return pack(sequences, device=self.accelerator.device, row_tokens=self.config.row_tokens)
+    def pack(self, sequences: Sequence[tuple[Sequence[int], Sequence[int]]],
+             prefixes: Sequence[tuple[int, int] | None] | None = None) -> Packed:
+        return pack(sequences, device=self.accelerator.device, row_tokens=self.config.row_tokens, prefixes=prefixes)
 
     def step_totals(self, indices: Sequence[int]) -> dict[str, float]:
         """What a step's losses are normalised by: its agent tokens and its examples."""

@@ -12,6 +12,11 @@ Two layouts:
 
 Logits are computed only at the positions that predict an agent token, and for large vocabularies a
 slice of those positions at a time (``curiosa.models.lm_head``).
+
+**Shared prefixes** (one-row layout): a sequence that begins with another one's first P tokens (ids and
+mask), as a preference pair's rejected side usually begins with its chosen side's context, may be laid
+out as its tail only, attending to the other sequence's prefix (``Packed.prefixes``): the prefix is
+computed once, and the log-probs are those of the sequence on its own (to rounding).
 """
 
 from __future__ import annotations
@@ -43,10 +48,18 @@ class Packed:
     """[N] the mask value of each predicted token (masks may tag tokens, e.g. with their attempt number)."""
     n: int
     real_tokens: int
+    """Tokens laid out (padding excluded; a shared prefix counted once)."""
     cu_seq_lens: torch.Tensor | None = None
     """One-row layout: [n + 1] int32 sequence boundaries in the row (None for the rows layout)."""
     max_length: int = 0
     """Longest sequence."""
+    prefixes: tuple[tuple[int, int] | None, ...] | None = None
+    """One-row layout with shared prefixes: for each segment of ``cu_seq_lens``, (start column, length)
+    of the prefix it continues, or None for a sequence laid out whole."""
+    shared_index: torch.Tensor | None = None
+    """[M] trained predictions inside a shared prefix (indices into ``targets``) that also count for ..."""
+    shared_seq: torch.Tensor | None = None
+    """[M] ... this sequence, which continues that prefix."""
 
 
 def _rows(lengths: Sequence[int], capacity: int) -> list[list[int]]:
@@ -64,48 +77,97 @@ def _rows(lengths: Sequence[int], capacity: int) -> list[list[int]]:
     return rows
 
 
+def shared_prefix(a: tuple[Sequence[int], Sequence[int]], b: tuple[Sequence[int], Sequence[int]]) -> int:
+    """How many leading tokens two (ids, mask) sequences share, ids and mask alike, leaving each at least
+    one token of its own."""
+    limit = min(len(a[0]), len(b[0])) - 1
+    n = 0
+    while n < limit and a[0][n] == b[0][n] and a[1][n] == b[1][n]:
+        n += 1
+    return n
+
+
 def pack(sequences: Sequence[tuple[Sequence[int], Sequence[int]]], device: Any = "cpu",
-         row_tokens: int | None = None, pad_id: int = 0) -> Packed:
+         row_tokens: int | None = None, pad_id: int = 0,
+         prefixes: Sequence[tuple[int, int] | None] | None = None) -> Packed:
     """Pack (input_ids, agent_mask) pairs in one row (``row_tokens=None``) or rows of about ``row_tokens``.
 
-    Mask entries above 0 mark trained tokens; their value is kept as ``target_tag``."""
+    Mask entries above 0 mark trained tokens; their value is kept as ``target_tag``. ``prefixes`` (one-row
+    layout only): for each sequence, None, or (j, P) when its first P tokens are sequence j's first P
+    (ids and mask; j < i, j itself laid out whole, 1 <= P < its length): only its tail is laid out."""
     lengths = [len(ids) for ids, _ in sequences]
     for i, (ids, mask) in enumerate(sequences):
         if len(ids) != len(mask) or len(ids) < 2:
             raise ValueError(f"sequence {i}: needs at least 2 tokens and a mask of the same length")
+    links = list(prefixes) if prefixes is not None else [None] * len(sequences)
+    if len(links) != len(sequences):
+        raise ValueError(f"prefixes: {len(links)} entries for {len(sequences)} sequences")
+    if row_tokens is not None and any(links):
+        raise ValueError("shared prefixes need the one-row layout (row_tokens=None)")
+    for i, link in enumerate(links):
+        if link is None:
+            continue
+        j, p = link
+        if not (0 <= j < i and links[j] is None and 1 <= p < lengths[i] and p <= lengths[j]):
+            raise ValueError(f"sequence {i}: prefix {link} must name an earlier whole sequence and leave a tail")
+        if (list(sequences[i][0][:p]) != list(sequences[j][0][:p])
+                or list(sequences[i][1][:p]) != list(sequences[j][1][:p])):
+            raise ValueError(f"sequence {i}: its first {p} tokens are not sequence {j}'s")
+    laid = [n - (link[1] if link else 0) for n, link in zip(lengths, links)]  # tokens each lays out
     rows = [list(range(len(sequences)))] if row_tokens is None else _rows(lengths, max(max(lengths), row_tokens))
-    width = max(sum(lengths[i] for i in row) for row in rows)
+    width = max(sum(laid[i] for i in row) for row in rows)
     ids_np = np.full((len(rows), width), pad_id, dtype=np.int64)
     pos_np = np.zeros((len(rows), width), dtype=np.int64)
     t_row, t_col, t_tok, t_seq, t_tag = [], [], [], [], []
+    starts: dict[int, int] = {}  # first column of each sequence laid out whole
+    first_target: dict[int, int] = {}  # index of each whole sequence's first prediction
+    shared_index, shared_seq = [], []
+    count = 0
     for r, row in enumerate(rows):
         offset = 0
         for i in row:
             seq_ids = np.asarray(sequences[i][0], dtype=np.int64)
             n = len(seq_ids)
-            ids_np[r, offset:offset + n] = seq_ids
-            pos_np[r, offset:offset + n] = np.arange(n)
+            p = links[i][1] if links[i] else 0
+            ids_np[r, offset:offset + n - p] = seq_ids[p:]
+            pos_np[r, offset:offset + n - p] = np.arange(p, n)
             tags = np.asarray(sequences[i][1], dtype=np.int64)
             predicted = np.flatnonzero(tags[1:] > 0) + 1  # agent tokens t >= 1
+            if links[i]:
+                j = links[i][0]
+                inside = predicted[predicted < p]  # the prefix's predictions: already sequence j's
+                shared_index.append(first_target[j] + np.arange(len(inside)))
+                shared_seq.append(np.full(len(inside), i))
+                predicted = predicted[predicted >= p]
+                cols = np.where(predicted == p, starts[j] + p - 1, offset + predicted - p - 1)
+            else:
+                starts[i], first_target[i] = offset, count
+                cols = offset + predicted - 1  # the position whose logits predict token t
             t_row.append(np.full(len(predicted), r))
-            t_col.append(offset + predicted - 1)  # the position whose logits predict token t
+            t_col.append(cols)
             t_tok.append(seq_ids[predicted])
             t_seq.append(np.full(len(predicted), i))
             t_tag.append(tags[predicted])
-            offset += n
+            count += len(predicted)
+            offset += n - p
         pos_np[r, offset:] = np.arange(width - offset)  # padding reads as one more (untrained) sequence
-    cols = torch.from_numpy(np.concatenate(t_col))
+    cols = torch.from_numpy(np.concatenate(t_col).astype(np.int64))
     keep, inverse = torch.unique(cols, return_inverse=True)
-    cu = None
+    cu = segments = shared_i = shared_s = None
     if row_tokens is None:
-        cu = torch.tensor(np.concatenate([[0], np.cumsum(lengths)]), dtype=torch.int32, device=device)
+        cu = torch.tensor(np.concatenate([[0], np.cumsum(laid)]), dtype=torch.int32, device=device)
+    if any(links):
+        segments = tuple(None if link is None else (starts[link[0]], link[1]) for link in links)
+        shared_i = torch.from_numpy(np.concatenate(shared_index).astype(np.int64)).to(device)
+        shared_s = torch.from_numpy(np.concatenate(shared_seq).astype(np.int64)).to(device)
     return Packed(
         input_ids=torch.from_numpy(ids_np).to(device), position_ids=torch.from_numpy(pos_np).to(device),
         keep=keep.to(device), target_rows=torch.from_numpy(np.concatenate(t_row)).to(device),
         target_cols=inverse.to(device), targets=torch.from_numpy(np.concatenate(t_tok)).to(device),
         target_seq=torch.from_numpy(np.concatenate(t_seq)).to(device),
         target_tag=torch.from_numpy(np.concatenate(t_tag)).to(device), n=len(sequences),
-        real_tokens=sum(lengths), cu_seq_lens=cu, max_length=max(lengths),
+        real_tokens=sum(laid), cu_seq_lens=cu, max_length=max(lengths), prefixes=segments,
+        shared_index=shared_i, shared_seq=shared_s,
     )
 
 
@@ -118,6 +180,8 @@ def token_logps(model: Any, packed: Packed) -> torch.Tensor:
         attention.use(model)
         extra = {"cu_seq_lens_q": packed.cu_seq_lens, "cu_seq_lens_k": packed.cu_seq_lens,
                  "max_length_q": packed.max_length, "max_length_k": packed.max_length}
+        if packed.prefixes is not None:
+            extra["curiosa_prefixes"] = packed.prefixes
     from curiosa.models.lm_head import SLICE_LOGITS, chosen_logps, plain_head
 
     inputs = {"input_ids": packed.input_ids, "position_ids": packed.position_ids, "use_cache": False, **extra}
@@ -135,9 +199,12 @@ def token_logps(model: Any, packed: Packed) -> torch.Tensor:
 def sequence_logps(model: Any, packed: Packed) -> tuple[torch.Tensor, torch.Tensor]:
     """(sum of agent-token log-probs, number of agent tokens) per packed sequence, shape [n] each."""
     logps = token_logps(model, packed)
-    sums = torch.zeros(packed.n, device=logps.device, dtype=logps.dtype).index_add(0, packed.target_seq, logps)
-    counts = torch.zeros(packed.n, device=logps.device, dtype=torch.long).index_add(
-        0, packed.target_seq, torch.ones_like(packed.target_seq))
+    seq = packed.target_seq
+    if packed.shared_index is not None:  # a shared prefix's predictions count for every sequence it begins
+        logps = torch.cat([logps, logps[packed.shared_index]])
+        seq = torch.cat([seq, packed.shared_seq])
+    sums = torch.zeros(packed.n, device=logps.device, dtype=logps.dtype).index_add(0, seq, logps)
+    counts = torch.zeros(packed.n, device=logps.device, dtype=torch.long).index_add(0, seq, torch.ones_like(seq))
     return sums, counts
 
 
