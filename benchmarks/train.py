@@ -7,7 +7,7 @@
     python benchmarks/train.py --model PATH             # any local HF causal LM directory
 
 Without ``--model``: the default model when it is built, else a fresh tiny model (building the default
-model takes about 20 minutes; ``--model default`` does it).
+model takes about 35 minutes; ``--model default`` does it).
 
 **What runs.** Each run is a process of its own (so its peak memory, ru_maxrss, is its own), from the
 same starting weights, with the same thread count, the same number of optimizer steps and examples per
@@ -744,7 +744,7 @@ def main(argv=None) -> None:
         args.model = "default" if _default_model_built() else "fresh"
         if args.model == "fresh":
             print("the default model is not built: using a fresh tiny model (--model default builds it, "
-                  "about 20 minutes)", file=sys.stderr)
+                  "about 35 minutes)", file=sys.stderr)
     # What the children get: every option but the driver's own (they read the model and data from the workdir).
     skip = {"--workdir", "--verbose", "--repeats", "--precision", "--model"}
     args.passthrough, it = [], iter(argv)

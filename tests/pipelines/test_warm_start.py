@@ -15,8 +15,10 @@ from curiosa.config import ConfigError, load_config  # noqa: E402
 from curiosa.data.conversations import check_conversation, encode_conversations  # noqa: E402
 from curiosa.models.chat import ChatTokenizer  # noqa: E402
 from curiosa.models.tiny import TinyModelConfig, train_tokenizer  # noqa: E402
+from curiosa.pipelines.repeat_pairs import RepeatPairsConfig  # noqa: E402
+from curiosa.training.dpo import DPOConfig, DPOTrainer  # noqa: E402
 from curiosa.training.offline import token_batches  # noqa: E402
-from curiosa.training.sft import SFTConfig  # noqa: E402
+from curiosa.training.sft import SFTConfig, SFTTrainer  # noqa: E402
 
 MICRO_MODEL = TinyModelConfig(vocab_size=400, hidden_size=32, intermediate_size=64, num_layers=1, num_heads=2,
                               num_kv_heads=1, max_position_embeddings=2048)
@@ -58,6 +60,40 @@ def test_micro_warm_start_saves_a_loadable_hf_directory_with_chat_template(micro
     # the saved recipe loads back as the same config
     loaded = load_config(ws.WarmStartConfig, path / ws.CONFIG_FILE)
     assert loaded.tiny == MICRO_MODEL and loaded.base == ws.TINY and loaded.games == ["wordle", "mastermind"]
+
+
+def _with_pass(tmp_path: Path) -> ws.WarmStartConfig:
+    return micro_config(tmp_path, anti_repeat=True,
+                        repeat_pairs=RepeatPairsConfig(games=["wordle", "mastermind"], per_game=2),
+                        repeat_train=DPOConfig(batch_size=2, max_steps=2, save_every=1))
+
+
+def test_the_anti_repeat_pass_follows_imitation_and_a_killed_pass_resumes_without_imitating_again(
+        tmp_path, monkeypatch):
+    config = _with_pass(tmp_path)
+    real_accumulate = DPOTrainer.accumulate
+    calls = []
+
+    def dies_after_the_first_step(self, step):
+        calls.append(step)
+        if step == 1:
+            raise KeyboardInterrupt  # killed during the pass, after its first checkpoint
+        return real_accumulate(self, step)
+
+    monkeypatch.setattr(DPOTrainer, "accumulate", dies_after_the_first_step)
+    with pytest.raises(KeyboardInterrupt):
+        ws.warm_start(config)
+    out = Path(config.output_dir)
+    assert not ws.is_complete(out) and (out / "training" / "model" / "DONE").is_file()
+    monkeypatch.setattr(DPOTrainer, "accumulate", real_accumulate)
+    monkeypatch.setattr(SFTTrainer, "accumulate", lambda *a: pytest.fail("imitation ran again"))
+    path = ws.warm_start(config)
+    assert ws.is_complete(path) and calls == [0, 1]
+    log = json.loads((path / ws.LOG_FILE).read_text())
+    assert len(log["steps"]) == 2 and log["anti_repeat"]["pairs"] == 4
+    assert [s["step"] for s in log["anti_repeat"]["steps"]] == [1, 2]  # resumed at step 2, not from scratch
+    assert np.isfinite(log["val_loss"]) and "anti_repeat" in log["timings_seconds"]
+    assert not (path / "training").exists() and not (path / "anti_repeat").exists()
 
 
 def test_tokenizer_splits_digits_and_round_trips_text():
@@ -256,3 +292,9 @@ def test_config_validation_and_yaml_round_trip(tmp_path):
     # the warm start sets its trainer's limit from its own: a limit given to the trainer is refused, not lost
     with pytest.raises((ValueError, ConfigError), match="set time_limit_minutes"):
         load_config(ws.WarmStartConfig, None, ["train.time_limit_minutes=60"])
+    with pytest.raises((ValueError, ConfigError), match="repeat_train.time_limit_minutes=5"):
+        load_config(ws.WarmStartConfig, None, ["repeat_train.time_limit_minutes=5"])
+    # the pass's settings come from the command line like the rest of the recipe
+    config = load_config(ws.WarmStartConfig, None, ["repeat_pairs.per_game=10", "repeat_train.learning_rate=1e-5"])
+    assert config.anti_repeat and config.repeat_pairs.per_game == 10 and config.repeat_train.learning_rate == 1e-5
+    assert config.repeat_train.batch_size == 8 and not ws.tiny_config().anti_repeat

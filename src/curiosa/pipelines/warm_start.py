@@ -16,7 +16,10 @@ SCoRe must improve from its own play. ``warm_start(config, sources=None)`` retur
 3. **Training.** The shared SFT trainer (``training.sft``) on the agent's tokens, in bf16 autocast with
    fp32 master weights where the CPU has bf16. Checkpoints every ``train.save_every`` steps: a killed
    warm start, run again, regenerates the same data and resumes its training.
-4. **Saving.** A standard Hugging Face directory (bf16 safetensors, tokenizer, chat template), the config
+4. **Anti-repeat pass** (``anti_repeat``, recipe 6). Imitation leaves a small model repeating its own
+   moves; RPO on ``pipelines.repeat_pairs`` pairs (the expert's move preferred to an earlier move of the
+   same game) removes half of that. It checkpoints and resumes like the imitation stage.
+5. **Saving.** A standard Hugging Face directory (bf16 safetensors, tokenizer, chat template), the config
    as ``warm_start_config.yaml``, the training log as ``training_log.json``, and last a marker file: a
    directory without it is unfinished and is built again.
 """
@@ -40,13 +43,16 @@ from curiosa.files import file_lock
 from curiosa.models.gguf import curiosa_home
 from curiosa.models.tiny import TinyModelConfig, build_model, train_tokenizer
 from curiosa.pipelines.mixture import DataSource, MixtureConfig, available_cores, generate_conversations
+from curiosa.pipelines.repeat_pairs import RepeatPairsConfig
+from curiosa.runtime import release_memory
+from curiosa.training.dpo import DPOConfig
 from curiosa.training.sft import SFTConfig, SFTTrainer
 
 logger = logging.getLogger(__name__)
 
 MARKER = "WARM_START_COMPLETE"
 """Written last into the model directory: its absence means the warm start did not finish."""
-RECIPE_VERSION = 5
+RECIPE_VERSION = 6
 """Bumped whenever the recipe changes what it produces (recorded in the marker and the log)."""
 CONFIG_FILE = "warm_start_config.yaml"
 LOG_FILE = "training_log.json"
@@ -59,6 +65,11 @@ def _recipe_training() -> SFTConfig:
     return SFTConfig(learning_rate=2e-4, batch_tokens=8192, epochs=1.0, warmup_ratio=0.05, min_lr_ratio=0.1,
                      weight_decay=0.0, max_grad_norm=1.0, save_every=20, keep_checkpoints=1,
                      micro_batch_tokens=4096)
+
+
+def _recipe_anti_repeat() -> DPOConfig:
+    return DPOConfig(learning_rate=2e-5, batch_size=8, epochs=1.0, beta=0.1, alpha=1.0, warmup_ratio=0.04,
+                     save_every=10, keep_checkpoints=1, micro_batch_tokens=4096)
 
 
 def _extra_sources() -> dict[str, float]:
@@ -75,9 +86,9 @@ def _policy_mix() -> dict[str, float]:
 
 @dataclass
 class WarmStartConfig(MixtureConfig):
-    """The recipe of the embedded default model (defaults: about 16 minutes in all on 2 CPU cores with
-    AMX, 15 of them training; docs/rollout.md). The mixture's settings come first; ``train`` holds the
-    shared SFT trainer's settings."""
+    """The recipe of the embedded default model (defaults: about 35 minutes in all on 2 CPU cores with
+    AMX, 14 of them imitation and 17 the anti-repeat pass; docs/rollout.md). The mixture's settings come
+    first; ``train`` holds the shared SFT trainer's settings, ``repeat_train`` the pass's."""
 
     extra_sources: dict[str, float] = field(default_factory=_extra_sources)
     """Sources beyond the games and their weights: the student's two-attempt math transcripts (sometimes
@@ -108,6 +119,14 @@ class WarmStartConfig(MixtureConfig):
     train: SFTConfig = field(default_factory=_recipe_training)
     """Imitation training (its output_dir is a work directory inside the model directory, kept until the
     model is saved so that a killed warm start resumes; its seed is this config's seed + 1)."""
+    anti_repeat: bool = True
+    """After imitation, a preference pass against repeating one's own moves (``pipelines.repeat_pairs``):
+    imitation alone left SmolLM2 repeating 70% of its moves; with the pass the default repeats 16% and
+    sometimes wins 6 groups instead of 3 (docs/rollout.md)."""
+    repeat_pairs: RepeatPairsConfig = field(default_factory=RepeatPairsConfig)
+    """The pass's pairs (its output is not read: the pairs stay in memory)."""
+    repeat_train: DPOConfig = field(default_factory=_recipe_anti_repeat)
+    """The pass's RPO training (output_dir and seed are set as for ``train``, seed + 2)."""
     dtype: str = "auto"
     """Dtype of the saved model (auto: bf16 where the hardware computes it natively, else float32)."""
     time_limit_minutes: float = 120.0
@@ -127,9 +146,10 @@ class WarmStartConfig(MixtureConfig):
             raise ValueError(f"max_length must be >= 16, got {self.max_length}")
         if not 0 <= self.val_fraction < 0.5:
             raise ValueError(f"val_fraction must be in [0, 0.5), got {self.val_fraction}")
-        if self.train.time_limit_minutes:  # the warm start sets it from its own limit; a value here was lost
-            raise ValueError(f"train.time_limit_minutes={self.train.time_limit_minutes} is not read by a warm "
-                             f"start: set time_limit_minutes (the whole warm start's limit) instead")
+        for name in ("train", "repeat_train"):  # the warm start sets them from its own limit
+            if getattr(self, name).time_limit_minutes:
+                raise ValueError(f"{name}.time_limit_minutes={getattr(self, name).time_limit_minutes} is not read "
+                                 f"by a warm start: set time_limit_minutes (the whole warm start's limit) instead")
 
 
 def tiny_config(**overrides: Any) -> WarmStartConfig:
@@ -138,7 +158,8 @@ def tiny_config(**overrides: Any) -> WarmStartConfig:
                       adam_beta2=0.95, max_grad_norm=1.0, save_every=0, micro_batch_tokens=1 << 30)
     settings: dict[str, Any] = dict(base=TINY, max_length=3072, train=train, dtype="float32", extra_sources={},
                                     source_weights={}, policy_mix=MixtureConfig().policy_mix,
-                                    time_limit_minutes=18.0, episodes_per_game=1000, min_episodes=40)
+                                    time_limit_minutes=18.0, episodes_per_game=1000, min_episodes=40,
+                                    anti_repeat=False)
     settings.update(overrides)
     return WarmStartConfig(**settings)
 
@@ -209,18 +230,22 @@ def warm_start(config: WarmStartConfig | None = None, sources: Mapping[str, Data
 
         t = time.time()
         work = out / "training"
-        settings = replace(config.train, output_dir=str(work), seed=config.seed + 1, progress=config.progress)
-        if config.time_limit_minutes > 0:
-            reserve = 30.0 + 0.002 * sum(len(e.ids) for e in val)  # validation loss and saving
-            budget = max(1.0, config.time_limit_minutes * 60.0 - (t - t0) - reserve)
-            settings = replace(settings, time_limit_minutes=budget / 60.0)
+        settings = replace(config.train, output_dir=str(work), seed=config.seed + 1, progress=config.progress,
+                           time_limit_minutes=_remaining(config, t0, val))
         trainer = SFTTrainer(settings, model, train, tokenizer=tokenizer)
-        trainer.train()
-        model = trainer.accelerator.unwrap_model(trainer.model)
-        if config.train.lora is not None:
-            model = model.merge_and_unload()
-        timings["train"] = time.time() - t
+        imitated = trainer.train()
         log = _training_log(work / "metrics.jsonl", trainer)
+        del trainer, model
+        release_memory()  # the imitation stage's peak is not the pass's
+        # what training saved (also when a resumed run found it finished), ready for the next stage
+        model = _load(imitated, config.repeat_train.lora if config.anti_repeat else None)
+        timings["train"] = time.time() - t
+
+        if config.anti_repeat:
+            t = time.time()
+            model, log["anti_repeat"] = _anti_repeat(config, model, tokenizer, out / "anti_repeat",
+                                                     _remaining(config, t0, val))
+            timings["anti_repeat"] = time.time() - t
         if val:
             log["val_loss"] = agent_loss(model, val)
 
@@ -232,6 +257,7 @@ def warm_start(config: WarmStartConfig | None = None, sources: Mapping[str, Data
         tokenizer.save_pretrained(out)
         save_config(config, out / CONFIG_FILE)
         shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(out / "anti_repeat", ignore_errors=True)
         timings["save"] = time.time() - t
         timings["total"] = time.time() - t0
         log.update({
@@ -272,7 +298,7 @@ def ensure_default_model(config: WarmStartConfig | None = None) -> Path:
             return out
         if is_complete(out):
             logger.warning("curiosa: the default model in %s comes from an older recipe; rebuilding it", out)
-        logger.warning("curiosa: preparing the default model in %s (a one-time job, about 16 minutes on "
+        logger.warning("curiosa: preparing the default model in %s (a one-time job, about 35 minutes on "
                        "2 cores with AMX and longer without: pull %s, convert it, warm-start it on the games)",
                        out, config.base)
         return warm_start(replace(config, output_dir=str(out)))
@@ -296,7 +322,45 @@ def agent_loss(model: Any, examples: Sequence[Example], batch_tokens: int = 4096
 
 
 # --------------------------------------------------------------------------------------------- helpers
-def _training_log(metrics: Path, trainer: SFTTrainer) -> dict[str, Any]:
+def _remaining(config: WarmStartConfig, t0: float, val: Sequence[Example]) -> float:
+    """Minutes a training stage may take under the warm start's limit (0: no limit), keeping a reserve
+    for the validation loss and saving."""
+    if config.time_limit_minutes <= 0:
+        return 0.0
+    reserve = 30.0 + 0.002 * sum(len(e.ids) for e in val)
+    return max(1.0, config.time_limit_minutes * 60.0 - (time.time() - t0) - reserve) / 60.0
+
+
+def _load(path: Path, lora: Any = None) -> Any:
+    """A stage's saved model in fp32 (master weights of the next stage), with new adapters if ``lora``."""
+    from curiosa.models.loading import load_model
+
+    return load_model(path, dtype="float32", device="cpu", lora=lora)
+
+
+def _anti_repeat(config: WarmStartConfig, model: Any, tokenizer: Any, work: Path, minutes: float,
+                 ) -> tuple[Any, dict[str, Any]]:
+    """The preference pass against repeated moves; returns the model and the pass's log."""
+    from curiosa.data.encode import Encoder
+    from curiosa.data.examples import pair_examples
+    from curiosa.pipelines.repeat_pairs import repeat_pairs
+    from curiosa.training.dpo import DPOTrainer
+
+    pairs = repeat_pairs(config.repeat_pairs)
+    examples = pair_examples(pairs, Encoder.for_tokenizer(tokenizer))
+    logger.info("warm start: preference pass against repeated moves, %d pairs", len(examples))
+    settings = replace(config.repeat_train, output_dir=str(work), seed=config.seed + 2, progress=config.progress,
+                       time_limit_minutes=minutes)
+    trainer = DPOTrainer(settings, model, examples, tokenizer=tokenizer)
+    final = trainer.train()
+    log = _training_log(work / "metrics.jsonl", trainer)
+    log["pairs"] = len(examples)
+    del trainer, model
+    release_memory()
+    return _load(final), log
+
+
+def _training_log(metrics: Path, trainer: Any) -> dict[str, Any]:
     steps = [json.loads(line) for line in metrics.read_text().splitlines() if line.strip()] if metrics.is_file() else []
     seconds = sum(s.get("seconds", 0.0) for s in steps)
     tokens = sum(s.get("tokens", 0) for s in steps)
