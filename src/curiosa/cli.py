@@ -281,11 +281,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _end_distributed() -> None:
+    """Close the process group a multi-process run (``accelerate launch``) opened, after a command that
+    finished: left to the interpreter's exit, gloo's threads can abort the process ("terminate called
+    without an active exception", pytorch/pytorch#190489) after its work is done. Not after a failure:
+    the other processes may still be in a collective."""
+    dist = sys.modules.get("torch.distributed")  # not imported: no process group to close
+    if dist is not None and dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        _end_distributed()
+        return code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
