@@ -178,17 +178,15 @@ def packed_attention(module: Any, query: torch.Tensor, key: torch.Tensor, value:
     parts = []
     for s, (a, b) in enumerate(zip(bounds, bounds[1:])):
         q, k, v = query[:, :, a:b], key[:, :, a:b], value[:, :, a:b]
-        if prefixes is not None and prefixes[s] is not None:
-            start, length = prefixes[s]
+        start, length = prefixes[s] if prefixes is not None and prefixes[s] is not None else (a, 0)
+        if length:  # the prefix's keys first: the segment's positions run on from them
             k = torch.cat([key[:, :, start:start + length], k], dim=2)
             v = torch.cat([value[:, :, start:start + length], v], dim=2)
-            band = _band(torch.arange(length, length + b - a, device=q.device),
-                         torch.arange(length + b - a, device=q.device), sliding_window)
-            parts.append(F.scaled_dot_product_attention(q, k, v, attn_mask=band, dropout_p=p, scale=scaling))
-        elif sliding_window is None or b - a <= sliding_window:
+        if not length and (sliding_window is None or b - a <= sliding_window):
             parts.append(F.scaled_dot_product_attention(q, k, v, dropout_p=p, is_causal=True, scale=scaling))
         else:
-            band = _band(torch.arange(b - a, device=q.device), torch.arange(b - a, device=q.device), sliding_window)
+            band = _band(torch.arange(length, length + b - a, device=q.device),
+                         torch.arange(length + b - a, device=q.device), sliding_window)
             parts.append(F.scaled_dot_product_attention(q, k, v, attn_mask=band, dropout_p=p, scale=scaling))
     out = parts[0] if len(parts) == 1 else torch.cat(parts, dim=2)
     return out.transpose(1, 2)

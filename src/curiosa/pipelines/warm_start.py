@@ -233,19 +233,20 @@ def warm_start(config: WarmStartConfig | None = None, sources: Mapping[str, Data
         settings = replace(config.train, output_dir=str(work), seed=config.seed + 1, progress=config.progress,
                            time_limit_minutes=_remaining(config, t0, val))
         trainer = SFTTrainer(settings, model, train, tokenizer=tokenizer)
-        imitated = trainer.train()
+        final = trainer.train()
         log = _training_log(work / "metrics.jsonl", trainer)
         del trainer, model
-        release_memory()  # the imitation stage's peak is not the pass's
-        # what training saved (also when a resumed run found it finished), ready for the next stage
-        model = _load(imitated, config.repeat_train.lora if config.anti_repeat else None)
+        release_memory()  # each stage's peak is its own
         timings["train"] = time.time() - t
 
         if config.anti_repeat:
             t = time.time()
-            model, log["anti_repeat"] = _anti_repeat(config, model, tokenizer, out / "anti_repeat",
+            final, log["anti_repeat"] = _anti_repeat(config, final, tokenizer, out / "anti_repeat",
                                                      _remaining(config, t0, val))
+            release_memory()
             timings["anti_repeat"] = time.time() - t
+        # what training saved (also when a resumed run found a stage finished), not a trainer's model
+        model = _load(final)
         if val:
             log["val_loss"] = agent_loss(model, val)
 
@@ -338,9 +339,10 @@ def _load(path: Path, lora: Any = None) -> Any:
     return load_model(path, dtype="float32", device="cpu", lora=lora)
 
 
-def _anti_repeat(config: WarmStartConfig, model: Any, tokenizer: Any, work: Path, minutes: float,
-                 ) -> tuple[Any, dict[str, Any]]:
-    """The preference pass against repeated moves; returns the model and the pass's log."""
+def _anti_repeat(config: WarmStartConfig, imitated: Path, tokenizer: Any, work: Path, minutes: float,
+                 ) -> tuple[Path, dict[str, Any]]:
+    """The preference pass against repeated moves, from the imitation stage's saved model; returns the
+    pass's saved model and its log."""
     from curiosa.data.encode import Encoder
     from curiosa.data.examples import pair_examples
     from curiosa.pipelines.repeat_pairs import repeat_pairs
@@ -351,13 +353,11 @@ def _anti_repeat(config: WarmStartConfig, model: Any, tokenizer: Any, work: Path
     logger.info("warm start: preference pass against repeated moves, %d pairs", len(examples))
     settings = replace(config.repeat_train, output_dir=str(work), seed=config.seed + 2, progress=config.progress,
                        time_limit_minutes=minutes)
-    trainer = DPOTrainer(settings, model, examples, tokenizer=tokenizer)
+    trainer = DPOTrainer(settings, _load(imitated, config.repeat_train.lora), examples, tokenizer=tokenizer)
     final = trainer.train()
     log = _training_log(work / "metrics.jsonl", trainer)
     log["pairs"] = len(examples)
-    del trainer, model
-    release_memory()
-    return _load(final), log
+    return final, log
 
 
 def _training_log(metrics: Path, trainer: Any) -> dict[str, Any]:
