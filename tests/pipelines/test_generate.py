@@ -3,6 +3,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,30 @@ def test_generate_writes_and_resumes(tmp_path, tiny_model_dir):
     assert len({t.id for t in trajectories}) == 8
     assert (tmp_path / "t.config.yaml").is_file()
     assert all(t.policy["model"] == str(tiny_model_dir) and t.policy["max_new_tokens"] == 8 for t in trajectories)
+
+
+def test_samples_per_game_plays_every_game_in_one_batch(tmp_path, recording_backend):
+    out = tmp_path / "t.jsonl"
+    backend = recording_backend("expert")
+    config = GenerateConfig(games=["mastermind", "cellular_automata"], split="test", tasks_per_game=2, samples=3,
+                            samples_per_game={"cellular_automata": 1}, output=str(out))
+    config.engine.progress = False
+    summary = generate(config, backend=backend)
+    assert summary["jobs"] == summary["played"] == 2 * 3 + 2 * 1
+    counts = Counter(t.group for t in load_trajectories(out))
+    assert counts == {"mastermind": 6, "cellular_automata": 2}
+    assert backend.batches[0] == {"mastermind", "cellular_automata"}
+
+
+def test_bad_samples_per_game_are_named(tmp_path):
+    with pytest.raises(ValueError, match="samples_per_game names game.*with no task to play: wordle"):
+        generate(GenerateConfig(games=["mastermind"], samples_per_game={"wordle": 2}, output=str(tmp_path / "t.jsonl")))
+    for bad in (0, 1.5, True):
+        with pytest.raises(ValueError, match="episodes per task must be whole numbers of at least 1"):
+            GenerateConfig(samples_per_game={"mastermind": bad})
+    with pytest.raises(ValueError, match="at least 1, got {'samples': 0}"):
+        GenerateConfig(samples=0)
+    assert not (tmp_path / "t.jsonl").exists()
 
 
 def test_unknown_game_is_reported(tmp_path):

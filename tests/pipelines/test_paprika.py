@@ -1,4 +1,5 @@
 import json
+from collections import Counter
 
 import pytest
 import torch
@@ -53,6 +54,15 @@ def test_quick_run_writes_every_stage_and_a_rerun_skips_them(tmp_path, base_dir)
     assert all(p.stat().st_mtime_ns == t for p, t in before.items())
 
 
+def test_rollouts_play_every_groups_samples_in_one_batch(tmp_path, base_dir, recording_backend):
+    teacher = recording_backend("noisy", chat=ChatTokenizer(load_tokenizer(base_dir)))
+    config = _config(tmp_path, base_dir, "samples_per_group={cellular_automata: 2, wordle: 3}",
+                     "engine.max_concurrent=64")
+    out = Paprika(config, teacher=teacher).rollouts()
+    assert Counter(t.group for t in load_trajectories(out)) == {"mastermind": 4 * 4, "cellular_automata": 4 * 2}
+    assert teacher.batches[0] == set(GROUPS)
+
+
 def test_leave_out_trains_on_the_other_groups_only(tmp_path, base_dir):
     config = _config(tmp_path, base_dir, "leave_out=[mastermind]")
     paprika = Paprika(config)
@@ -84,6 +94,8 @@ def test_bad_group_settings_are_named(tmp_path, base_dir):
         Paprika(_config(tmp_path, base_dir, "groups=[chess]"))
     with pytest.raises(ValueError, match="every group is left out"):
         Paprika(_config(tmp_path, base_dir, f"leave_out=[{','.join(GROUPS)}]"))
+    with pytest.raises(KeyError, match=r"unknown group\(s\) chess;"):
+        Paprika(_config(tmp_path, base_dir, "samples_per_group={chess: 4}"))
     with pytest.raises(ValueError, match="samples must be at least 2"):
         PaprikaConfig(samples=1)
     with pytest.raises(ValueError, match="samples_per_group must be at least 2.*mastermind"):

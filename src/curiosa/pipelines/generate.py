@@ -36,6 +36,9 @@ class GenerateConfig:
     """Play exactly these tasks instead (overrides games, split and tasks_per_game)."""
     samples: int = 4
     """Episodes per task."""
+    samples_per_game: dict[str, int] = field(default_factory=dict)
+    """Episodes per task of these games instead of ``samples``: all games still play in one batch, so a
+    mixture of sample counts keeps the batch full and ends in one tail (a call per count did neither)."""
     sampling: SamplingConfig = field(default_factory=SamplingConfig)
     """How replies are sampled."""
     engine: EngineConfig = field(default_factory=EngineConfig)
@@ -50,6 +53,10 @@ class GenerateConfig:
     def __post_init__(self) -> None:
         if self.first_task < 0:
             raise ValueError(f"first_task must be 0 or more, got {self.first_task}")
+        wrong = {g: n for g, n in {"samples": self.samples, **self.samples_per_game}.items()
+                 if isinstance(n, bool) or not isinstance(n, int) or n < 1}
+        if wrong:
+            raise ValueError(f"episodes per task must be whole numbers of at least 1, got {wrong}")
 
 
 def select_tasks(config: GenerateConfig) -> list[Task]:
@@ -102,7 +109,11 @@ def generate(config: GenerateConfig, backend: Backend | None = None,
     if executor is None:
         require_executor(config.rollout)
     tasks = select_tasks(config)
-    jobs: list[EpisodeJob] = make_jobs(tasks, config.samples, seed=config.seed)
+    stray = sorted(set(config.samples_per_game) - {t.group for t in tasks})
+    if stray:
+        raise ValueError(f"samples_per_game names game(s) with no task to play: {', '.join(stray)}")
+    jobs: list[EpisodeJob] = [job for task in tasks for job in make_jobs(
+        [task], config.samples_per_game.get(task.group, config.samples), seed=config.seed)]
     out = Path(config.output)
     from curiosa.config import save_config
 

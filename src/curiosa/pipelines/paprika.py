@@ -118,7 +118,7 @@ class Paprika:
         self.teacher = teacher
         self.dir = Path(config.output_dir)
         groups = list(config.groups) or list(envs.PAPRIKA_GROUPS)
-        unknown = [g for g in [*groups, *config.leave_out] if g not in envs.names()]
+        unknown = [g for g in [*groups, *config.leave_out, *config.samples_per_group] if g not in envs.names()]
         if unknown:
             raise KeyError(f"unknown group(s) {', '.join(unknown)}; known: {', '.join(envs.names())}")
         stray = [g for g in config.leave_out if g not in groups]
@@ -139,17 +139,15 @@ class Paprika:
     def rollouts(self) -> Path:
         cfg = self.config
         out = self.dir / "trajectories" / "train.jsonl"
-        by_samples: dict[int, list[str]] = {}
-        for g in self.train_groups:
-            by_samples.setdefault(cfg.samples_per_group.get(g, cfg.samples), []).append(g)
         from curiosa.pipelines.generate import generate
 
         model = replace(cfg.model, path=self.base_model())
-        for samples, games in sorted(by_samples.items()):
-            generate(GenerateConfig(model=model, games=games, split="train", tasks_per_game=cfg.train_tasks_per_group,
-                                    first_task=cfg.first_train_task, samples=samples, sampling=cfg.train_sampling,
-                                    engine=cfg.engine, rollout=cfg.rollout, output=str(out), seed=cfg.seed),
-                     backend=self.teacher)
+        per_game = {g: n for g, n in cfg.samples_per_group.items() if g in self.train_groups}
+        generate(GenerateConfig(model=model, games=self.train_groups, split="train",
+                                tasks_per_game=cfg.train_tasks_per_group, first_task=cfg.first_train_task,
+                                samples=cfg.samples, samples_per_game=per_game, sampling=cfg.train_sampling,
+                                engine=cfg.engine, rollout=cfg.rollout, output=str(out), seed=cfg.seed),
+                 backend=self.teacher)
         return out
 
     def _train(self, kind: str, start: str, data: Path, train: OfflineConfig) -> str:
