@@ -265,7 +265,8 @@ class TransformersBackend:
         deltas = [self._reconcile(row, list(req.prompt_ids)) for req, row in zip(requests, rows)]  # type: ignore[arg-type]
         self.stats["prefill_tokens"] += sum(len(d) for d in deltas)
         # Each request draws from its own stream, seeded by (run seed, episode, prompt, resample count) as on
-        # the other backends: an episode's reply does not depend on which others share its batch.
+        # the other backends: an episode's draws do not depend on which others share its batch (its logits
+        # do, to rounding: docs/rollout.md, Sampling).
         streams = [torch.Generator().manual_seed(self._seeds.seed(sampling.seed, r.key, r.prompt_ids))
                    for r in requests]  # type: ignore[arg-type]
         logits, at = self._forward({row: d for row, d in zip(rows, deltas)})
