@@ -3,8 +3,9 @@
 Builds ``--sequences`` conversations of ``--length`` tokens (random token ids; every third token trained,
 as agent tokens are among environment text), then runs ``--steps`` optimizer steps of the shared trainer
 (bf16 autocast over fp32 master weights where the CPU has bf16; micro-batches of ``--micro-batch-tokens``)
-after one warm-up step, under torch's profiler. Prints the operators that took the most time, the share of
-the step in forward, backward and the optimizer, and tokens/s; the last line is JSON.
+after one warm-up step, under torch's profiler. Prints the operators that took the most time (self time),
+then a JSON line with tokens/s, the optimizer's time, the matrix products' backward time and the top
+operators' times.
 
     python benchmarks/profile_train.py                       # the embedded default model
     python benchmarks/profile_train.py --model smollm2-135m-instruct --sequences 8 --length 1024
