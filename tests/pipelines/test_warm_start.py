@@ -24,6 +24,14 @@ MICRO_MODEL = TinyModelConfig(vocab_size=400, hidden_size=32, intermediate_size=
                               num_kv_heads=1, max_position_embeddings=2048)
 
 
+CODE_GAME = [  # a toy two-move conversation
+    {"role": "user", "content": "Guess a code."},
+    {"role": "assistant", "content": "Thought: start.\nAnswer: 0123"},
+    {"role": "user", "content": "0123: 1 exact, 0 partial"},
+    {"role": "assistant", "content": "Thought: next.\nAnswer: 4567"},
+]
+
+
 def micro_config(tmp_path: Path, **kwargs) -> ws.WarmStartConfig:
     """The tiny from-scratch recipe, made micro."""
     base = dict(output_dir=str(tmp_path / "model"), games=["wordle", "mastermind"], episodes_per_game=3,
@@ -94,6 +102,32 @@ def test_the_anti_repeat_pass_follows_imitation_and_a_killed_pass_resumes_withou
     assert [s["step"] for s in log["anti_repeat"]["steps"]] == [1, 2]  # resumed at step 2, not from scratch
     assert np.isfinite(log["val_loss"]) and "anti_repeat" in log["timings_seconds"]
     assert not (path / "training").exists() and not (path / "anti_repeat").exists()
+
+
+def test_avoiding_repeats_marks_the_named_games_and_trains_on_the_marks(tmp_path):
+    config = micro_config(tmp_path, avoid_repeats=["wordle"],
+                          train=SFTConfig(batch_tokens=2048, max_steps=2, unlikelihood=1.0))
+    path = ws.warm_start(config)
+    log = json.loads((path / ws.LOG_FILE).read_text())
+    assert log["sources"]["wordle"]["avoided"] > 0 and "avoided" not in log["sources"]["mastermind"]
+    assert ws.is_complete(path) and all(np.isfinite(s["loss"]) and 0 <= s["avoided_p"] < 1 for s in log["steps"])
+    assert any(s["avoided_p"] > 0 for s in log["steps"])  # a step of mastermind alone has no marks
+    with pytest.raises(ValueError, match="avoid_repeats names battleship, not among the sources imitated: "
+                                         "mastermind, wordle"):
+        ws.warm_start(micro_config(tmp_path / "other", avoid_repeats=["battleship"],
+                                   train=SFTConfig(batch_tokens=2048, max_steps=2, unlikelihood=1.0)))
+
+
+def test_encoding_marks_where_a_reply_would_repeat_an_earlier_one():
+    tok = train_tokenizer([m["content"] for m in CODE_GAME] * 5, vocab_size=300)
+    (plain,), _ = encode_conversations(tok, {"toy": [CODE_GAME]}, max_length=512)
+    (ex,), stats = encode_conversations(tok, {"toy": [CODE_GAME]}, max_length=512, avoid_repeats=["toy"])
+    assert plain.avoid is None and stats["toy"]["avoided"] == len(ex.avoid) == 1
+    ((t, token),) = ex.avoid
+    # the second reply ("Thought: next.") parts from the first ("Thought: start.") after "Thought:", and
+    # there the first reply's word is avoided
+    assert tok.decode(ex.ids[:t]).rstrip().endswith("Thought:")
+    assert "start".startswith(tok.decode([token]).strip()) and "next".startswith(tok.decode([ex.ids[t]]).strip())
 
 
 def test_tokenizer_splits_digits_and_round_trips_text():
@@ -185,12 +219,7 @@ def test_sources_are_balanced_by_text_so_short_games_get_more_episodes(tmp_path)
 
 
 def test_only_agent_tokens_are_trained():
-    conversation = [
-        {"role": "user", "content": "Guess a code."},
-        {"role": "assistant", "content": "Thought: start.\nAnswer: 0123"},
-        {"role": "user", "content": "0123: 1 exact, 0 partial"},
-        {"role": "assistant", "content": "Thought: next.\nAnswer: 4567"},
-    ]
+    conversation = CODE_GAME
     tok = train_tokenizer([m["content"] for m in conversation] * 5, vocab_size=300)
     examples, stats = encode_conversations(tok, {"toy": [conversation]}, max_length=512)
     (ex,) = examples
@@ -298,3 +327,8 @@ def test_config_validation_and_yaml_round_trip(tmp_path):
     config = load_config(ws.WarmStartConfig, None, ["repeat_pairs.per_game=10", "repeat_train.learning_rate=1e-5"])
     assert config.anti_repeat and config.repeat_pairs.per_game == 10 and config.repeat_train.learning_rate == 1e-5
     assert config.repeat_train.batch_size == 8 and not ws.tiny_config().anti_repeat
+    # marks without a weight, or a weight without marks, would silently do nothing
+    with pytest.raises((ValueError, ConfigError), match="avoid_repeats .* and train.unlikelihood .* go together"):
+        load_config(ws.WarmStartConfig, None, ["avoid_repeats=[wordle]"])
+    with pytest.raises((ValueError, ConfigError), match="go together"):
+        load_config(ws.WarmStartConfig, None, ["train.unlikelihood=1.0"])

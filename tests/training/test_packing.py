@@ -2,7 +2,8 @@ import pytest
 import torch
 
 from curiosa.models.tiny import TinyModelConfig, build_model, train_tokenizer
-from curiosa.training.packing import pack, plan_microbatches, sequence_logps, shared_prefix
+from curiosa.training.packing import (pack, plan_microbatches, sequence_logps, shared_prefix, token_and_avoid_logps,
+                                      token_logps)
 
 
 def _tiny_model(tok):
@@ -81,3 +82,30 @@ def test_shared_prefixes_are_checked():
         pack(seqs, prefixes=[None, (0, 3), None])
     with pytest.raises(ValueError, match="one-row layout"):
         pack(seqs, prefixes=[None, (0, 2), None], row_tokens=100)
+
+
+def test_avoided_tokens_get_their_logps_at_the_trained_places():
+    tok = train_tokenizer(["hello world, this is a test of packing"] * 20, vocab_size=300)
+    model = _tiny_model(tok).eval()
+    g = torch.Generator().manual_seed(1)
+    seqs = [(torch.randint(5, len(tok), (n,), generator=g).tolist(), [0] + [1] * (n - 1)) for n in (9, 14, 6)]
+    avoid = [[(3, 7), (8, 11)], None, [(1, 5), (1, 6), (5, 40)]]
+    for row_tokens in (None, 16):
+        packed = pack(seqs, row_tokens=row_tokens, avoid=avoid)
+        with torch.no_grad():
+            logps, avoided = token_and_avoid_logps(model, packed)
+            assert torch.allclose(logps, token_logps(model, pack(seqs, row_tokens=row_tokens)), atol=1e-5)
+            expect = []
+            for (ids, _), marks in zip(seqs, avoid):
+                full = model(torch.tensor([ids])).logits[0].log_softmax(-1)
+                expect += [float(full[t - 1, token]) for t, token in marks or []]
+        assert avoided.tolist() == pytest.approx(expect, abs=1e-5)
+    assert len(token_and_avoid_logps(model, pack(seqs))[1]) == 0
+
+
+def test_avoided_tokens_must_sit_at_trained_places():
+    seqs = [([5, 6, 7, 8], [0, 1, 0, 1])]
+    with pytest.raises(ValueError, match="sequence 0: avoided tokens must sit at trained places"):
+        pack(seqs, avoid=[[(2, 9)]])
+    with pytest.raises(ValueError, match="avoid: 2 entries for 1 sequences"):
+        pack(seqs, avoid=[None, None])

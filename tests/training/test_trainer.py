@@ -209,3 +209,46 @@ def test_sharing_a_pairs_prefix_changes_neither_the_losses_nor_the_gradients(tmp
         assert shared.reference[examples[i].id] == pytest.approx(alone.reference[examples[i].id], rel=1e-5)
     for name, g in g_shared.items():
         torch.testing.assert_close(g, g_alone[name], rtol=1e-4, atol=1e-6)
+
+
+def test_unlikelihood_adds_the_mean_of_minus_log_one_minus_p_over_the_avoided_tokens(tmp_path, model, tokenizer,
+                                                                                      trajectories):
+    rows, _ = build_sft_set(trajectories)
+    examples = sft_examples(rows[:3], Encoder.for_tokenizer(tokenizer))
+    for k, e in enumerate(examples):
+        trained = [t for t in range(1, len(e.ids)) if e.mask[t]]
+        e.avoid = [(t, (e.ids[t] + 1 + k) % len(tokenizer)) for t in trained[:: 3 + k]]
+    plain = accumulate(SFTTrainer(config(tmp_path), model, examples), range(3))
+    marked = accumulate(SFTTrainer(config(tmp_path, unlikelihood=0.5), model, examples), range(3))
+    terms = []
+    with torch.no_grad():
+        for e in examples:
+            logp = model(torch.tensor([e.ids])).logits[0].log_softmax(-1)
+            terms += [-math.log1p(-math.exp(float(logp[t - 1, token]))) for t, token in e.avoid]
+    assert plain["nll"] == pytest.approx(marked["nll"], rel=1e-6) and "avoided_p" not in plain
+    assert marked["loss"] == pytest.approx(plain["loss"] + 0.5 * sum(terms) / len(terms), rel=1e-5)
+    assert 0 < marked["avoided_p"] < 1
+
+
+def test_unlikelihood_training_makes_the_avoided_tokens_less_likely(tmp_path, model):
+    """Two conversations share a prefix, then part (x or y); the first avoids y where they part. Imitation
+    alone learns x and y about equally likely there; with the unlikelihood term y falls well below x."""
+    prefix, x, y = [11, 12, 13, 14, 15, 16], 21, 22
+    examples = [Example("a", prefix + [x, 30, 31], [0] + [1] * 8, avoid=[(6, y)]),
+                Example("b", prefix + [y, 30, 31], [0] + [1] * 8)]
+    odds = {}
+    for weight in (0.0, 2.0):
+        trained = load_model(model.config._name_or_path, dtype="float32", device="cpu")
+        cfg = config(tmp_path / str(weight), unlikelihood=weight, max_steps=40, learning_rate=3e-3, batch_size=2)
+        SFTTrainer(cfg, trained, examples).train()
+        with torch.no_grad():
+            logp = trained(torch.tensor([prefix])).logits[0, -1].log_softmax(-1)
+        odds[weight] = float(logp[y] - logp[x])
+    assert abs(odds[0.0]) < 0.5 and odds[2.0] < -1.0
+
+
+def test_a_negative_or_idle_unlikelihood_is_refused(tmp_path, model):
+    with pytest.raises(ValueError, match="unlikelihood must not be negative, got -1.0"):
+        SFTConfig(output_dir="x", unlikelihood=-1.0)
+    with pytest.raises(ValueError, match="unlikelihood=1.0, but no example marks a token to avoid"):
+        SFTTrainer(config(tmp_path, unlikelihood=1.0), model, [Example("a", [1, 2, 3], [0, 1, 1])])

@@ -9,10 +9,11 @@ context but is not trained on (e.g. a scripted player's deliberate slip).
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from typing import Any, Collection, Mapping, Sequence
 
 from curiosa.data.encode import untrain_replies
 from curiosa.data.examples import Example
+from curiosa.data.repeats import repeat_avoidance
 from curiosa.models.chat import ChatTokenizer
 
 Conversation = list[dict[str, Any]]
@@ -57,15 +58,20 @@ def trim_to_length(input_ids: Sequence[int], agent_mask: Sequence[int], max_leng
 
 
 def encode_conversations(tokenizer: Any, data: Mapping[str, Sequence[Conversation]], max_length: int,
+                         avoid_repeats: Collection[str] = (),
                          ) -> tuple[list[Example], dict[str, dict[str, int]]]:
     """Exact ids and agent masks of every conversation of every source (example ids: ``source/index``),
-    and per source: episodes, kept, trimmed, dropped, tokens, agent_tokens, max_length."""
+    and per source: episodes, kept, trimmed, dropped, tokens, agent_tokens, max_length. The conversations
+    of the sources in ``avoid_repeats`` also mark where each trained reply would begin to repeat an earlier
+    one (``Example.avoid``; counted as ``avoided``)."""
     chat = ChatTokenizer(tokenizer)
     examples: list[Example] = []
     stats: dict[str, dict[str, int]] = {}
     for name, conversations in data.items():
         s = stats.setdefault(name, {"episodes": 0, "kept": 0, "trimmed": 0, "dropped": 0, "tokens": 0,
                                     "agent_tokens": 0, "max_length": 0})
+        if name in avoid_repeats:
+            s["avoided"] = 0
         for index, conversation in enumerate(conversations):
             s["episodes"] += 1
             enc = chat.encode(conversation)
@@ -80,7 +86,11 @@ def encode_conversations(tokenizer: Any, data: Mapping[str, Sequence[Conversatio
             if not any(mask):
                 s["dropped"] += 1
                 continue
-            examples.append(Example(f"{name}/{index}", list(ids), list(mask)))
+            example = Example(f"{name}/{index}", list(ids), list(mask))
+            if name in avoid_repeats:
+                example.avoid = repeat_avoidance(ids, enc.agent_mask[:len(ids)], mask)
+                s["avoided"] += len(example.avoid)
+            examples.append(example)
             s["kept"] += 1
             s["tokens"] += len(ids)
             s["agent_tokens"] += int(sum(mask))

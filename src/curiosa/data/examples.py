@@ -20,6 +20,10 @@ class Example:
     mask: list[int]
     rejected_ids: list[int] | None = None
     rejected_mask: list[int] | None = None
+    avoid: list[tuple[int, int]] | None = None
+    """SFT: (position, token) pairs, tokens the conversation should not have at trained positions (e.g.
+    where a reply would begin to repeat an earlier one: ``data.repeats``); ``SFTConfig.unlikelihood``
+    weighs them."""
 
     @property
     def tokens(self) -> int:

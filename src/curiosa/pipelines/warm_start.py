@@ -116,6 +116,11 @@ class WarmStartConfig(MixtureConfig):
     """Shape of the tiny model (base 'tiny' only); its vocab_size is the tokenizer's vocabulary."""
     max_length: int = 1024
     """Longest training conversation in tokens; longer ones lose whole trailing turns."""
+    avoid_repeats: list[str] = field(default_factory=list)
+    """Sources (games) whose conversations mark, in each trained reply, the token where it parts from an
+    earlier reply of the same episode: the first token of a repeat (``data.repeats``). The imitation
+    stage pushes those down with ``train.unlikelihood`` (which must then be above 0), at no extra forward
+    pass: an alternative to the separate ``anti_repeat`` pass."""
     train: SFTConfig = field(default_factory=_recipe_training)
     """Imitation training (its output_dir is a work directory inside the model directory, kept until the
     model is saved so that a killed warm start resumes; its seed is this config's seed + 1)."""
@@ -146,6 +151,9 @@ class WarmStartConfig(MixtureConfig):
             raise ValueError(f"max_length must be >= 16, got {self.max_length}")
         if not 0 <= self.val_fraction < 0.5:
             raise ValueError(f"val_fraction must be in [0, 0.5), got {self.val_fraction}")
+        if bool(self.avoid_repeats) != (self.train.unlikelihood > 0):
+            raise ValueError(f"avoid_repeats ({self.avoid_repeats}) and train.unlikelihood "
+                             f"({self.train.unlikelihood}) go together: set both or neither")
         for name in ("train", "repeat_train"):  # the warm start sets them from its own limit
             if getattr(self, name).time_limit_minutes:
                 raise ValueError(f"{name}.time_limit_minutes={getattr(self, name).time_limit_minutes} is not read "
@@ -213,6 +221,10 @@ def warm_start(config: WarmStartConfig | None = None, sources: Mapping[str, Data
     try:
         logger.info("warm start: generating episodes")
         data = generate_conversations(config, sources, progress=config.progress)
+        unknown = sorted(set(config.avoid_repeats) - set(data))
+        if unknown:
+            raise ValueError(f"avoid_repeats names {', '.join(unknown)}, not among the sources imitated: "
+                             f"{', '.join(sorted(data))}")
         timings["generate"] = time.time() - t0
 
         t = time.time()
@@ -220,7 +232,7 @@ def warm_start(config: WarmStartConfig | None = None, sources: Mapping[str, Data
         timings["base"] = time.time() - t
 
         t = time.time()
-        examples, stats = encode_conversations(tokenizer, data, config.max_length)
+        examples, stats = encode_conversations(tokenizer, data, config.max_length, config.avoid_repeats)
         if not examples:
             raise RuntimeError("no training example fits max_length; raise max_length")
         train, val = _split(examples, config.val_fraction, config.seed)
@@ -364,7 +376,8 @@ def _training_log(metrics: Path, trainer: Any) -> dict[str, Any]:
     steps = [json.loads(line) for line in metrics.read_text().splitlines() if line.strip()] if metrics.is_file() else []
     seconds = sum(s.get("seconds", 0.0) for s in steps)
     tokens = sum(s.get("tokens", 0) for s in steps)
-    return {"steps": [{k: s[k] for k in ("step", "loss", "lr", "grad_norm", "tokens", "seconds") if k in s}
+    return {"steps": [{k: s[k] for k in ("step", "loss", "avoided_p", "lr", "grad_norm", "tokens", "seconds")
+                       if k in s}
                       for s in steps],
             "planned_steps": trainer.total, "stop_reason": trainer.stop_reason,
             "train_seconds": round(seconds, 1), "tokens_seen": tokens,

@@ -114,8 +114,10 @@ class OfflineTrainer(Trainer):
         return [[local[j] for j in group] for group in plan_microbatches(lengths, self.config.micro_batch_tokens)]
 
     def pack(self, sequences: Sequence[tuple[Sequence[int], Sequence[int]]],
-             prefixes: Sequence[tuple[int, int] | None] | None = None) -> Packed:
-        return pack(sequences, device=self.accelerator.device, row_tokens=self.config.row_tokens, prefixes=prefixes)
+             prefixes: Sequence[tuple[int, int] | None] | None = None,
+             avoid: Sequence[Sequence[tuple[int, int]] | None] | None = None) -> Packed:
+        return pack(sequences, device=self.accelerator.device, row_tokens=self.config.row_tokens, prefixes=prefixes,
+                    avoid=avoid)
 
     def step_totals(self, indices: Sequence[int]) -> dict[str, float]:
         """What a step's losses are normalised by: its agent tokens and its examples."""

@@ -60,6 +60,13 @@ class Packed:
     """[M] trained predictions inside a shared prefix (indices into ``targets``) that also count for ..."""
     shared_seq: torch.Tensor | None = None
     """[M] ... this sequence, which continues that prefix."""
+    avoid_rows: torch.Tensor | None = None
+    """[A] row of each avoided prediction (``pack``'s ``avoid``): a token the sequence should not have
+    had at a place where it has a trained one ..."""
+    avoid_cols: torch.Tensor | None = None
+    """[A] ... its index into ``keep`` ..."""
+    avoid_tokens: torch.Tensor | None = None
+    """[A] ... and the avoided token."""
 
 
 def _rows(lengths: Sequence[int], capacity: int) -> list[list[int]]:
@@ -89,12 +96,15 @@ def shared_prefix(a: tuple[Sequence[int], Sequence[int]], b: tuple[Sequence[int]
 
 def pack(sequences: Sequence[tuple[Sequence[int], Sequence[int]]], device: Any = "cpu",
          row_tokens: int | None = None, pad_id: int = 0,
-         prefixes: Sequence[tuple[int, int] | None] | None = None) -> Packed:
+         prefixes: Sequence[tuple[int, int] | None] | None = None,
+         avoid: Sequence[Sequence[tuple[int, int]] | None] | None = None) -> Packed:
     """Pack (input_ids, agent_mask) pairs in one row (``row_tokens=None``) or rows of about ``row_tokens``.
 
     Mask entries above 0 mark trained tokens; their value is kept as ``target_tag``. ``prefixes`` (one-row
     layout only): for each sequence, None, or (j, P) when its first P tokens are sequence j's first P
-    (ids and mask; j < i, j itself laid out whole, 1 <= P < its length): only its tail is laid out."""
+    (ids and mask; j < i, j itself laid out whole, 1 <= P < its length): only its tail is laid out.
+    ``avoid``: for each sequence, None or (t, token) pairs, each at a trained token t of a sequence laid
+    out whole: ``token_and_avoid_logps`` then also gives log p(token) where token t is predicted."""
     lengths = [len(ids) for ids, _ in sequences]
     for i, (ids, mask) in enumerate(sequences):
         if len(ids) != len(mask) or len(ids) < 2:
@@ -104,6 +114,9 @@ def pack(sequences: Sequence[tuple[Sequence[int], Sequence[int]]], device: Any =
         raise ValueError(f"prefixes: {len(links)} entries for {len(sequences)} sequences")
     if row_tokens is not None and any(links):
         raise ValueError("shared prefixes need the one-row layout (row_tokens=None)")
+    avoided = list(avoid) if avoid is not None else [None] * len(sequences)
+    if len(avoided) != len(sequences):
+        raise ValueError(f"avoid: {len(avoided)} entries for {len(sequences)} sequences")
     for i, link in enumerate(links):
         if link is None:
             continue
@@ -122,6 +135,7 @@ def pack(sequences: Sequence[tuple[Sequence[int], Sequence[int]]], device: Any =
     starts: dict[int, int] = {}  # first column of each sequence laid out whole
     first_target: dict[int, int] = {}  # index of each whole sequence's first prediction
     shared_index, shared_seq = [], []
+    a_row, a_col, a_tok = [], [], []
     count = 0
     for r, row in enumerate(rows):
         offset = 0
@@ -143,6 +157,14 @@ def pack(sequences: Sequence[tuple[Sequence[int], Sequence[int]]], device: Any =
             else:
                 starts[i], first_target[i] = offset, count
                 cols = offset + predicted - 1  # the position whose logits predict token t
+            if avoided[i]:
+                where = np.asarray([t for t, _ in avoided[i]], dtype=np.int64)
+                if links[i] or where.min() < 1 or where.max() >= n or not (tags[where] > 0).all():
+                    raise ValueError(f"sequence {i}: avoided tokens must sit at trained places of a sequence "
+                                     f"laid out whole")
+                a_row.append(np.full(len(where), r))
+                a_col.append(offset + where - 1)
+                a_tok.append(np.asarray([token for _, token in avoided[i]], dtype=np.int64))
             t_row.append(np.full(len(predicted), r))
             t_col.append(cols)
             t_tok.append(seq_ids[predicted])
@@ -151,8 +173,15 @@ def pack(sequences: Sequence[tuple[Sequence[int], Sequence[int]]], device: Any =
             count += len(predicted)
             offset += n - p
         pos_np[r, offset:] = np.arange(width - offset)  # padding reads as one more (untrained) sequence
-    cols = torch.from_numpy(np.concatenate(t_col).astype(np.int64))
-    keep, inverse = torch.unique(cols, return_inverse=True)
+    n_targets = sum(len(c) for c in t_col)
+    cols = torch.from_numpy(np.concatenate(t_col + a_col).astype(np.int64))
+    keep, inverse = torch.unique(cols, return_inverse=True)  # avoided places are trained ones: no new column
+    avoid_fields: dict[str, Any] = {}
+    if a_col:
+        avoid_fields = {"avoid_rows": torch.from_numpy(np.concatenate(a_row)).to(device),
+                        "avoid_cols": inverse[n_targets:].to(device),
+                        "avoid_tokens": torch.from_numpy(np.concatenate(a_tok)).to(device)}
+    inverse = inverse[:n_targets]
     cu = segments = shared_i = shared_s = None
     if row_tokens is None:
         cu = torch.tensor(np.concatenate([[0], np.cumsum(laid)]), dtype=torch.int32, device=device)
@@ -167,12 +196,18 @@ def pack(sequences: Sequence[tuple[Sequence[int], Sequence[int]]], device: Any =
         target_seq=torch.from_numpy(np.concatenate(t_seq)).to(device),
         target_tag=torch.from_numpy(np.concatenate(t_tag)).to(device), n=len(sequences),
         real_tokens=sum(laid), cu_seq_lens=cu, max_length=max(lengths), prefixes=segments,
-        shared_index=shared_i, shared_seq=shared_s,
+        shared_index=shared_i, shared_seq=shared_s, **avoid_fields,
     )
 
 
 def token_logps(model: Any, packed: Packed) -> torch.Tensor:
     """The log-prob of every trained token, shape [N], in the order of ``packed.targets``."""
+    return token_and_avoid_logps(model, packed)[0]
+
+
+def token_and_avoid_logps(model: Any, packed: Packed) -> tuple[torch.Tensor, torch.Tensor]:
+    """``token_logps``, and the log-prob of every avoided token (shape [A], empty without ``avoid``), from
+    one forward pass and one pass of the head."""
     extra: dict[str, Any] = {}
     if packed.cu_seq_lens is not None:
         from curiosa.models import attention
@@ -185,15 +220,22 @@ def token_logps(model: Any, packed: Packed) -> torch.Tensor:
     from curiosa.models.lm_head import SLICE_LOGITS, chosen_logps, plain_head
 
     inputs = {"input_ids": packed.input_ids, "position_ids": packed.position_ids, "use_cache": False, **extra}
+    rows, cols, targets = packed.target_rows, packed.target_cols, packed.targets
+    if packed.avoid_tokens is not None:
+        rows, cols = torch.cat([rows, packed.avoid_rows]), torch.cat([cols, packed.avoid_cols])
+        targets = torch.cat([targets, packed.avoid_tokens])
     head = plain_head(model)
-    if head is not None and len(packed.targets) * head.vocab > SLICE_LOGITS:  # the head a slice at a time
+    if head is not None and len(targets) * head.vocab > SLICE_LOGITS:  # the head a slice at a time
         out = model(**inputs, logits_to_keep=1, output_hidden_states=True)
-        hidden = out.hidden_states[-1][packed.target_rows, packed.keep[packed.target_cols]]  # [N, H]
+        hidden = out.hidden_states[-1][rows, packed.keep[cols]]  # [N + A, H]
         del out
-        return chosen_logps(head, hidden, packed.targets)
-    logits = model(**inputs, logits_to_keep=packed.keep).logits  # [rows, K, V]
-    picked = logits[packed.target_rows, packed.target_cols].float()
-    return picked.log_softmax(-1).gather(-1, packed.targets.unsqueeze(-1)).squeeze(-1)
+        logps = chosen_logps(head, hidden, targets)
+    else:
+        logits = model(**inputs, logits_to_keep=packed.keep).logits  # [rows, K, V]
+        picked = logits[rows, cols].float()
+        logps = picked.log_softmax(-1).gather(-1, targets.unsqueeze(-1)).squeeze(-1)
+    n = len(packed.targets)
+    return logps[:n], logps[n:]
 
 
 def sequence_logps(model: Any, packed: Packed) -> tuple[torch.Tensor, torch.Tensor]:
