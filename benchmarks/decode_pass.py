@@ -5,8 +5,13 @@ transformers backend and then decoded together for ``--new-tokens`` tokens (temp
 rarely end early); the backend's own counters time its prefill and decoding passes. Prints one line per
 cell (milliseconds per decoding pass, generated tokens/s while decoding, prefill tokens/s), then JSON.
 
+With ``--feed F ...`` each cell also times one pass that feeds F tokens to every row over the same cache
+(the engine's multi-token path, as a pass checking an (F - 1)-token draft would; best of 3), beside a
+one-token pass timed the same way.
+
     python benchmarks/decode_pass.py                          # the embedded default model
     python benchmarks/decode_pass.py --rows 8 64 --contexts 300 1300 --new-tokens 32
+    python benchmarks/decode_pass.py --rows 8 64 --contexts 300 1100 --feed 3 5
 """
 
 from __future__ import annotations
@@ -35,6 +40,33 @@ def measure(model, tokenizer, rows: int, context: int, new_tokens: int, seed: in
             "prefill_tokens_per_s": round(s["prefill_tokens"] / s["prefill_seconds"], 1)}
 
 
+def measure_feeds(model, tokenizer, rows: int, context: int, feeds: list[int], repeats: int = 3) -> dict:
+    """Milliseconds of one pass feeding F new tokens to each of ``rows`` cached conversations of ``context``
+    tokens, for F = 1 and each of ``feeds`` (best of ``repeats``; each pass rewinds the rows to ``context``)."""
+    import torch
+
+    from curiosa.rollout.backends.transformers_backend import TransformersBackend
+    from curiosa.rollout.types import SamplingConfig, TurnRequest
+
+    backend = TransformersBackend(model, tokenizer)
+    generator = torch.Generator().manual_seed(1)
+    low, high = 100, min(len(tokenizer), model.config.vocab_size)
+    sampling = SamplingConfig(temperature=1.0, max_new_tokens=1, seed=0)
+    bases = [torch.randint(low, high, (context,), generator=generator).tolist() for _ in range(rows)]
+    backend.generate([TurnRequest(f"row{i}", [], bases[i]) for i in range(rows)], sampling)
+    out = {}
+    for feed in [1, *feeds]:
+        kind = "decode" if feed == 1 else "prefill"
+        times = []
+        for _ in range(repeats):
+            before = backend.stats.get(f"{kind}_seconds", 0.0)
+            backend.generate([TurnRequest(f"row{i}", [], bases[i] + torch.randint(low, high, (feed,), generator=generator)
+                                          .tolist()) for i in range(rows)], sampling)
+            times.append(backend.stats[f"{kind}_seconds"] - before)
+        out[f"ms_feeding_{feed}"] = round(1000 * min(times), 1)
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     from _model import load_for_cpu
 
@@ -43,6 +75,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--rows", type=int, nargs="+", default=[8, 32, 64], help="conversations decoded at once")
     p.add_argument("--contexts", type=int, nargs="+", default=[300, 1300], help="tokens in each conversation")
     p.add_argument("--new-tokens", type=int, default=32, help="decoding passes per cell")
+    p.add_argument("--feed", type=int, nargs="*", default=[], help="also time a pass feeding this many tokens per row")
     p.add_argument("--dtype", default="auto", help="weights' dtype (auto: bf16 where the CPU has it)")
     p.add_argument("--threads", type=int, default=2)
     args = p.parse_args(argv)
@@ -51,10 +84,15 @@ def main(argv: list[str] | None = None) -> None:
     for context in args.contexts:
         for rows in args.rows:
             cell = measure(model, tokenizer, rows, context, args.new_tokens)
-            cells.append(cell)
             print(f"rows {rows:3d}  context {context:5d}: {cell['ms_per_pass']:7.1f} ms per decoding pass "
                   f"({cell['mean_rows']:.1f} rows), {cell['decode_tokens_per_s']:7.1f} tokens/s decoding, "
                   f"prefill {cell['prefill_tokens_per_s']:.0f} tokens/s", flush=True)
+            if args.feed:
+                cell.update(measure_feeds(model, tokenizer, rows, context, args.feed))
+                print("    one pass feeding " + ", ".join(f"{k.split('_')[-1]} tokens per row {v:.1f} ms"
+                                                       for k, v in cell.items() if k.startswith("ms_feeding")),
+                      flush=True)
+            cells.append(cell)
     print(json.dumps({"dtype": str(next(model.parameters()).dtype), "threads": args.threads, "cells": cells}))
 
 
