@@ -54,7 +54,7 @@ def passes_for(ids: Sequence[int], ends: dict[int, list[int]], start: int, stop:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from curiosa.data.repeats import reply_spans
+    from curiosa.data.encode import reply_spans
     from curiosa.models.chat import ChatTokenizer
     from curiosa.models.loading import load_tokenizer
     from curiosa.pipelines.warm_start import resolve_model_path

@@ -1,6 +1,7 @@
 import pytest
 
-from curiosa.data.repeats import repeat_avoidance, reply_spans
+from curiosa.data.encode import reply_spans
+from curiosa.data.repeats import repeat_avoidance
 
 
 def test_reply_spans_are_the_runs_of_the_mask():

@@ -71,14 +71,27 @@ class Encoder:
                 raise EncodingError(f"{where}: agent turn {n} is not followed by its end-of-turn token")
 
 
+def reply_spans(mask: Sequence[int]) -> list[tuple[int, int]]:
+    """(start, end) of every run of nonzero mask entries: the agent's replies, in order."""
+    spans: list[tuple[int, int]] = []
+    start = None
+    for i, m in enumerate(mask):
+        if m and start is None:
+            start = i
+        elif not m and start is not None:
+            spans.append((start, i))
+            start = None
+    if start is not None:
+        spans.append((start, len(mask)))
+    return spans
+
+
 def untrain_replies(agent_mask: Sequence[int], messages: Sequence[Mapping[str, Any]]) -> list[int]:
     """The agent mask with the turns of replies marked ``train: False`` zeroed (the n-th run of masked
     tokens is the n-th assistant message)."""
     skip = [m.get("train") is False for m in messages if m["role"] == "assistant"]
-    out, turn = list(agent_mask), -1
-    for i, m in enumerate(out):
-        if m and (i == 0 or not agent_mask[i - 1]):
-            turn += 1
-        if m and turn < len(skip) and skip[turn]:
-            out[i] = 0
+    out = list(agent_mask)
+    for turn, (start, end) in enumerate(reply_spans(agent_mask)):
+        if turn < len(skip) and skip[turn]:
+            out[start:end] = [0] * (end - start)
     return out

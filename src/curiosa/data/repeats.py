@@ -13,20 +13,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-
-def reply_spans(mask: Sequence[int]) -> list[tuple[int, int]]:
-    """(start, end) of every run of nonzero mask entries: the agent's replies."""
-    spans: list[tuple[int, int]] = []
-    start = None
-    for i, m in enumerate(mask):
-        if m and start is None:
-            start = i
-        elif not m and start is not None:
-            spans.append((start, i))
-            start = None
-    if start is not None:
-        spans.append((start, len(mask)))
-    return spans
+from curiosa.data.encode import reply_spans
 
 
 def repeat_avoidance(ids: Sequence[int], replies: Sequence[int], trained: Sequence[int]) -> list[tuple[int, int]]:

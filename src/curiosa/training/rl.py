@@ -34,6 +34,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import torch
 
+from curiosa.data.encode import reply_spans
 from curiosa.files import write_json
 from curiosa.training.base import Trainer, TrainerConfig
 from curiosa.training.packing import pack, plan_microbatches, token_logps
@@ -118,12 +119,9 @@ def training_reward(stage: str, r1: np.ndarray, r2: np.ndarray) -> float:
 
 def tag_attempts(mask: Sequence[int]) -> list[int]:
     """The agent mask with each token tagged by its attempt number (1, 2, ...), 0 elsewhere."""
-    out, attempt, inside = [], 0, False
-    for m in mask:
-        if m and not inside:
-            attempt += 1
-        inside = bool(m)
-        out.append(attempt if m else 0)
+    out = [0] * len(mask)
+    for attempt, (start, end) in enumerate(reply_spans(mask), 1):
+        out[start:end] = [attempt] * (end - start)
     return out
 
 
