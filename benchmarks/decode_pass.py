@@ -20,6 +20,13 @@ import argparse
 import json
 
 
+def random_ids(model, tokenizer, generator, n: int) -> list[int]:
+    """``n`` random ids of ordinary tokens (none of the first hundred, where special tokens sit)."""
+    import torch
+
+    return torch.randint(100, min(len(tokenizer), model.config.vocab_size), (n,), generator=generator).tolist()
+
+
 def measure(model, tokenizer, rows: int, context: int, new_tokens: int, seed: int = 0) -> dict:
     import torch
 
@@ -28,9 +35,7 @@ def measure(model, tokenizer, rows: int, context: int, new_tokens: int, seed: in
 
     backend = TransformersBackend(model, tokenizer)
     generator = torch.Generator().manual_seed(seed)
-    low, high = 100, min(len(tokenizer), model.config.vocab_size)
-    requests = [TurnRequest(f"row{i}", [], torch.randint(low, high, (context,), generator=generator).tolist())
-                for i in range(rows)]
+    requests = [TurnRequest(f"row{i}", [], random_ids(model, tokenizer, generator, context)) for i in range(rows)]
     backend.generate(requests, SamplingConfig(temperature=1.0, max_new_tokens=new_tokens + 1, seed=seed))
     s = backend.stats
     return {"rows": rows, "context": context, "decode_passes": s["decode_passes"],
@@ -50,9 +55,8 @@ def measure_feeds(model, tokenizer, rows: int, context: int, feeds: list[int], r
 
     backend = TransformersBackend(model, tokenizer)
     generator = torch.Generator().manual_seed(1)
-    low, high = 100, min(len(tokenizer), model.config.vocab_size)
     sampling = SamplingConfig(temperature=1.0, max_new_tokens=1, seed=0)
-    bases = [torch.randint(low, high, (context,), generator=generator).tolist() for _ in range(rows)]
+    bases = [random_ids(model, tokenizer, generator, context) for _ in range(rows)]
     backend.generate([TurnRequest(f"row{i}", [], bases[i]) for i in range(rows)], sampling)
     out = {}
     for feed in [1, *feeds]:
@@ -60,8 +64,8 @@ def measure_feeds(model, tokenizer, rows: int, context: int, feeds: list[int], r
         times = []
         for _ in range(repeats):
             before = backend.stats.get(f"{kind}_seconds", 0.0)
-            backend.generate([TurnRequest(f"row{i}", [], bases[i] + torch.randint(low, high, (feed,), generator=generator)
-                                          .tolist()) for i in range(rows)], sampling)
+            backend.generate([TurnRequest(f"row{i}", [], bases[i] + random_ids(model, tokenizer, generator, feed))
+                              for i in range(rows)], sampling)
             times.append(backend.stats[f"{kind}_seconds"] - before)
         out[f"ms_feeding_{feed}"] = round(1000 * min(times), 1)
     return out
