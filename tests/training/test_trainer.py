@@ -230,7 +230,7 @@ def test_unlikelihood_adds_the_mean_of_minus_log_one_minus_p_over_the_avoided_to
     assert 0 < marked["avoided_p"] < 1
 
 
-def test_unlikelihood_training_makes_the_avoided_tokens_less_likely(tmp_path, model):
+def test_unlikelihood_training_makes_the_avoided_tokens_less_likely(tmp_path, model_dir):
     """Two conversations share a prefix, then part (x or y); the first avoids y where they part. Imitation
     alone learns x and y about equally likely there; with the unlikelihood term y falls well below x."""
     prefix, x, y = [11, 12, 13, 14, 15, 16], 21, 22
@@ -238,7 +238,7 @@ def test_unlikelihood_training_makes_the_avoided_tokens_less_likely(tmp_path, mo
                 Example("b", prefix + [y, 30, 31], [0] + [1] * 8)]
     odds = {}
     for weight in (0.0, 2.0):
-        trained = load_model(model.config._name_or_path, dtype="float32", device="cpu")
+        trained = load_model(model_dir, dtype="float32", device="cpu")
         cfg = config(tmp_path / str(weight), unlikelihood=weight, max_steps=40, learning_rate=3e-3, batch_size=2)
         SFTTrainer(cfg, trained, examples).train()
         with torch.no_grad():
