@@ -1,4 +1,7 @@
 import os
+import socket
+import subprocess
+import sys
 
 import pytest
 import torch
@@ -55,3 +58,31 @@ def ray_cluster(request):
     yield ray
     if started:
         ray.shutdown()
+
+
+def _failure_report(stderr: str, limit: int = 8000) -> str:
+    """A failed subprocess's stderr from its first traceback on: with two processes the one that died first
+    printed its error long before the launcher's summary at the end."""
+    start = stderr.find("Traceback")
+    head = stderr[start:start + limit] if start >= 0 else ""
+    return f"{head}\n...\n{stderr[-3000:]}" if head else stderr[-limit:]
+
+
+@pytest.fixture
+def accelerate_launch():
+    """Runs `accelerate launch <args>` (a script, or ``-m`` and a module) as 2 CPU processes (gloo), on a free
+    port of its own: accelerate's default port is checked and then bound, so two launches on pytest's two workers could
+    both take it."""
+    def launch(args: list[str], timeout: float = 900) -> subprocess.CompletedProcess:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        # on a machine without GPUs, --multi_gpu starts CPU processes (gloo); --cpu would start only one
+        command = [sys.executable, "-m", "accelerate.commands.accelerate_cli", "launch", "--multi_gpu",
+                   "--num_processes", "2", "--num_machines", "1", "--main_process_port", str(port),
+                   "--mixed_precision", "no", "--dynamo_backend", "no", *args]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
+                                env={**os.environ, "OMP_NUM_THREADS": "1"})
+        assert result.returncode == 0, _failure_report(result.stderr)
+        return result
+    return launch

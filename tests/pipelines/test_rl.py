@@ -166,21 +166,14 @@ def test_a_finished_run_is_not_trained_again(tmp_path, tokenizer, monkeypatch):
 
 
 @pytest.mark.slow
-def test_two_processes_share_the_problems_and_end_with_the_same_weights(tmp_path, tokenizer):
-    import os
-    import subprocess
-    import sys
+def test_two_processes_share_the_problems_and_end_with_the_same_weights(tmp_path, tokenizer, accelerate_launch):
     from pathlib import Path
 
     model_dir = tmp_path / "model"
     _model(tokenizer).save_pretrained(model_dir)
     tokenizer.save_pretrained(model_dir)
-    script = Path(__file__).with_name("rl_two_processes.py")
-    launch = [sys.executable, "-m", "accelerate.commands.accelerate_cli", "launch", "--multi_gpu", "--num_processes", "2",
-              "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no"]
-    result = subprocess.run([*launch, str(script), str(model_dir), str(tmp_path / "run")], capture_output=True,
-                            text=True, env={**os.environ, "OMP_NUM_THREADS": "1"}, timeout=600)
-    assert result.returncode == 0, result.stderr[-3000:]
+    accelerate_launch([str(Path(__file__).with_name("rl_two_processes.py")), str(model_dir), str(tmp_path / "run")],
+                      timeout=600)
     sums = {rank: (tmp_path / "run" / f"checksum-{rank}-of-2.txt").read_text() for rank in (0, 1)}
     assert sums[0] == sums[1]  # gradients were averaged across the processes
     records = (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()

@@ -56,16 +56,11 @@ def test_killed_run_resumes_to_the_same_weights(tmp_path, model_dir, trajectory_
 
 
 @pytest.mark.slow
-def test_two_processes_with_accelerate_launch_match_one(tmp_path, model_dir, trajectory_file):
+def test_two_processes_with_accelerate_launch_match_one(tmp_path, model_dir, trajectory_file, accelerate_launch):
     single = tmp_path / "single"
     run(train_cmd("sft", model_dir, trajectory_file, single, "train.max_steps=3"))
     double = tmp_path / "double"
-    # on a machine without GPUs, --multi_gpu starts CPU processes (gloo); --cpu would start only one
-    launch = ["-m", "accelerate.commands.accelerate_cli", "launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1",
-              "--mixed_precision", "no", "--dynamo_backend", "no"]
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    args = train_cmd("sft", model_dir, trajectory_file, double, "train.max_steps=3")
-    run(launch + args, env=env)
+    accelerate_launch(train_cmd("sft", model_dir, trajectory_file, double, "train.max_steps=3"))
     assert '"processes": 2' in (double / "metrics.jsonl").read_text()
     a, b = weights(single / "model"), weights(double / "model")
     for name in a:
