@@ -5,9 +5,11 @@ transformers backend and then decoded together for ``--new-tokens`` tokens (temp
 rarely end early); the backend's own counters time its prefill and decoding passes. Prints one line per
 cell (milliseconds per decoding pass, generated tokens/s while decoding, prefill tokens/s), then JSON.
 
-With ``--feed F ...`` each cell also times one pass that feeds F tokens to every row over the same cache
-(the engine's multi-token path, as a pass checking an (F - 1)-token draft would; best of 3), beside a
-one-token pass timed the same way.
+With ``--feed F ...`` each cell also times one checking pass that feeds F tokens to every row (a token
+and an (F - 1)-token draft, attended like decoding, logits after every token; best of 3, each over the
+cache as the passes before it left it), beside a one-token pass timed the same way. It calls the
+backend's internal pass directly: drafts depend on what the conversation repeats, random ids repeat
+nothing.
 
     python benchmarks/decode_pass.py                          # the embedded default model
     python benchmarks/decode_pass.py --rows 8 64 --contexts 300 1300 --new-tokens 32
@@ -46,8 +48,10 @@ def measure(model, tokenizer, rows: int, context: int, new_tokens: int, seed: in
 
 
 def measure_feeds(model, tokenizer, rows: int, context: int, feeds: list[int], repeats: int = 3) -> dict:
-    """Milliseconds of one pass feeding F new tokens to each of ``rows`` cached conversations of ``context``
-    tokens, for F = 1 and each of ``feeds`` (best of ``repeats``; each pass rewinds the rows to ``context``)."""
+    """Milliseconds of one checking pass feeding F new tokens to each of ``rows`` cached conversations of
+    about ``context`` tokens, for F = 1 and each of ``feeds`` (best of ``repeats``)."""
+    import time
+
     import torch
 
     from curiosa.rollout.backends.transformers_backend import TransformersBackend
@@ -56,18 +60,18 @@ def measure_feeds(model, tokenizer, rows: int, context: int, feeds: list[int], r
     backend = TransformersBackend(model, tokenizer)
     generator = torch.Generator().manual_seed(1)
     sampling = SamplingConfig(temperature=1.0, max_new_tokens=1, seed=0)
-    bases = [random_ids(model, tokenizer, generator, context) for _ in range(rows)]
-    backend.generate([TurnRequest(f"row{i}", [], bases[i]) for i in range(rows)], sampling)
+    backend.generate([TurnRequest(f"row{i}", [], random_ids(model, tokenizer, generator, context)) for i in range(rows)],
+                     sampling)
     out = {}
-    for feed in [1, *feeds]:
-        kind = "decode" if feed == 1 else "prefill"
-        times = []
-        for _ in range(repeats):
-            before = backend.stats.get(f"{kind}_seconds", 0.0)
-            backend.generate([TurnRequest(f"row{i}", [], bases[i] + random_ids(model, tokenizer, generator, feed))
-                              for i in range(rows)], sampling)
-            times.append(backend.stats[f"{kind}_seconds"] - before)
-        out[f"ms_feeding_{feed}"] = round(1000 * min(times), 1)
+    with torch.inference_mode():
+        for feed in [1, *feeds]:
+            times = []
+            for _ in range(repeats):
+                ids = {row: random_ids(model, tokenizer, generator, feed) for row in range(rows)}
+                start = time.perf_counter()
+                backend._forward(ids, check=True)
+                times.append(time.perf_counter() - start)
+            out[f"ms_feeding_{feed}"] = round(1000 * min(times), 1)
     return out
 
 

@@ -79,7 +79,7 @@ def run_engine(args) -> dict:
     model, tokenizer = _load(args)
     jobs = _jobs(args)
     sampling = SamplingConfig(temperature=args.temperature, min_p=args.min_p, max_new_tokens=args.max_new_tokens)
-    backend = TransformersBackend(model, tokenizer)
+    backend = TransformersBackend(model, tokenizer, draft_tokens=args.draft_tokens, draft_budget=args.draft_budget)
     engine = RolloutEngine(backend, sampling,
                            EngineConfig(max_concurrent=args.batch, max_resamples=args.max_resamples, progress=False))
     start = time.perf_counter()
@@ -195,6 +195,8 @@ def main() -> None:
     parser.add_argument("--max-new-tokens", type=int, default=96)
     parser.add_argument("--max-resamples", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--draft-tokens", type=int, default=0, help="engine: prompt-lookup draft per row and pass (0: off)")
+    parser.add_argument("--draft-budget", type=int, default=64, help="engine: most tokens a checking pass feeds")
     parser.add_argument("--sequential-episodes", type=int, default=16,
                         help="episodes the one-at-a-time player plays, spread evenly over the others' (it is slow); "
                              "speedups compare episodes per second")
@@ -235,13 +237,17 @@ def main() -> None:
               f"{p['decode_read_columns'] / p['decode_rows']:.0f}, its own {p['decode_own_columns'] / p['decode_rows']:.0f}, "
               f"up to the longest row {p['decode_columns'] / p['decode_rows']:.0f}); prefill {p['prefill_seconds']:.1f} s "
               f"in {p['prefill_passes']} passes ({a['prefill_tokens'] / p['prefill_seconds']:.0f} tokens/s)", flush=True)
+    if p["draft_tokens"]:
+        print(f"    drafts: {p['draft_tokens']} tokens fed, {p['draft_kept']} kept ({p['draft_kept'] / p['draft_tokens']:.0%}); "
+              f"{a['generated_tokens'] / p['decode_passes']:.2f} generated tokens per decoding pass", flush=True)
     summary = {"engine_tokens_per_s": round(a["generated_tokens"] / a["seconds"], 1),
                "engine_prefill_tokens_per_s": round(a["prefill_tokens"] / a["seconds"], 1),
                "prefill_ratio": round(a["prefill_tokens"] / a["episode_tokens"], 4),
                "matmul_fraction": round(a["matmul_fraction"], 3), "machine_matmul_gflops": round(peak, 1),
                "peak_rss_mb": round(max(r["peak_rss_mb"] for r in results.values()), 1),
                "episodes": a["episodes"], "batch": args.batch, "dtype": args.dtype, "lean": a["lean"],
-               "decode_seconds": p["decode_seconds"], "prefill_seconds": p["prefill_seconds"]}
+               "decode_seconds": p["decode_seconds"], "prefill_seconds": p["prefill_seconds"],
+               "draft_tokens": args.draft_tokens, "draft_kept": p["draft_kept"]}
     for mode, key in (("batched", "speedup_vs_batched_generate"), ("sequential", "speedup")):
         if mode in results:
             b = results[mode]

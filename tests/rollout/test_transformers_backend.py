@@ -2,6 +2,7 @@
 
 import copy
 import sys
+from collections import Counter
 
 import pytest
 import torch
@@ -174,3 +175,62 @@ def test_the_cache_keeps_only_the_rows_in_use_when_it_grows_and_regrows_up_to_it
     for row in range(6):
         assert torch.equal(cache.layers[1].keys[row, 0, :200], torch.full((200, 2), float(row)))
     assert not cache.layers[1].keys[6:, :, :].any()
+
+
+@pytest.mark.parametrize("lean", [True, False])
+@pytest.mark.parametrize("temperature", [0.0, 1.0])
+def test_drafting_checks_several_tokens_a_pass_and_changes_no_reply(tiny_model, tiny_tokenizer, lean, temperature):
+    """Prompt-lookup drafts checked in one pass keep only the tokens sampling picks (one draw per sampled
+    token, in order), so every turn of every episode is the reply decoding one token a pass gives, in
+    fewer passes."""
+    chat = ChatTokenizer(tiny_tokenizer)
+    sampling = SamplingConfig(temperature=temperature, max_new_tokens=24, seed=5)
+    prompts = {f"e{i}": chat.start([{"role": "user", "content": "Play a game. " * (2 * i + 1)}]) for i in range(5)}
+    model = copy.deepcopy(tiny_model)  # made to repeat itself, as agents' replies do, so that drafts are kept
+    first = TransformersBackend(model, tiny_tokenizer).generate([TurnRequest(k, [], p) for k, p in prompts.items()], GREEDY)
+    favourites = [t for t, _ in Counter(t for r in first for t in r.token_ids).most_common(4)]
+    with torch.no_grad():
+        model.lm_head.weight[favourites] *= 4
+
+    def play(backend):
+        replies, current = [], dict(prompts)
+        for turn in range(3):
+            results = backend.generate([TurnRequest(k, [], p) for k, p in current.items()], sampling)
+            replies.append([r.token_ids for r in results])
+            current = {k: p + r.token_ids + chat.continue_after_reply(f"Turn {turn}: go on.", reply_ended=r.ended)
+                       for (k, p), r in zip(current.items(), results)}
+        return replies
+
+    plain = TransformersBackend(model, tiny_tokenizer, lean=lean)
+    drafting = TransformersBackend(model, tiny_tokenizer, lean=lean, draft_tokens=4, draft_budget=64)
+    assert play(drafting) == play(plain)
+    assert 0 < drafting.stats["draft_kept"] <= drafting.stats["draft_tokens"]
+    assert drafting.stats["decode_passes"] < plain.stats["decode_passes"]
+    assert plain.stats["draft_tokens"] == 0
+
+
+def test_drafts_go_only_to_passes_with_few_rows(tiny_model, tiny_tokenizer):
+    chat = ChatTokenizer(tiny_tokenizer)
+    prompts = [chat.start([{"role": "user", "content": "Play. " * (i + 1)}]) for i in range(4)]
+    # a budget of 4 tokens a pass: 4 rows get no draft (4 // 4 - 1 = 0), 2 rows get one token each
+    backend = TransformersBackend(tiny_model, tiny_tokenizer, draft_tokens=4, draft_budget=4)
+    backend.generate([TurnRequest(f"e{i}", [], p) for i, p in enumerate(prompts)], GREEDY)
+    assert backend.stats["draft_tokens"] == 0
+    backend.generate([TurnRequest(f"f{i}", [], p) for i, p in enumerate(prompts[:2])], GREEDY)
+    assert 0 < backend.stats["draft_tokens"] <= backend.stats["decode_rows"]
+
+
+def test_bad_drafting_settings_are_refused(tiny_model, tiny_tokenizer):
+    with pytest.raises(ValueError, match="draft_tokens"):
+        TransformersBackend(tiny_model, tiny_tokenizer, draft_tokens=-1)
+    with pytest.raises(ValueError, match="draft_budget"):
+        TransformersBackend(tiny_model, tiny_tokenizer, draft_tokens=2, draft_budget=0)
+
+
+def test_a_model_config_turns_drafting_on_for_the_transformers_backend_only(tiny_model_dir):
+    from curiosa.rollout.backends import ModelConfig, build_backend
+
+    backend = build_backend(ModelConfig(path=str(tiny_model_dir), dtype="float32", draft_tokens=3, draft_budget=16))
+    assert (backend.draft_tokens, backend.draft_budget) == (3, 16)
+    with pytest.raises(ValueError, match="draft_tokens is a setting of the transformers backend, not of 'openai'"):
+        build_backend(ModelConfig(path="m", backend="openai", base_url="http://127.0.0.1:9/v1", draft_tokens=3))

@@ -11,7 +11,8 @@ transformers passes through ``model(...)`` to the attention function:
   sequence that continues another's prefix (``curiosa_prefixes``) attends to it first;
 * the rollout engine's row cache (``curiosa_rows``, a :class:`CacheRows`): decoding attends each fed
   row's single query over that row's columns, in groups of neighbouring rows that each read the cache
-  only up to their own longest row; packed prefill chunks attend row by row over their own history.
+  only up to their own longest row; a checking pass (a few drafted tokens per row) does the same with
+  each row's few queries; packed prefill chunks attend row by row over their own history.
 
 Layers with a sliding window (Gemma 3's local layers, Mistral) pass ``sliding_window``: a query at
 position q then sees keys at positions k with q - window < k <= q, as in transformers' own masks, on
@@ -65,8 +66,14 @@ class CacheRows(NamedTuple):
     counts: list[int]
     offsets: list[int]
     spans: tuple[tuple[int, int, int], ...] = ()
-    """Decoding only: the fed rows in groups of consecutive rows attended together, each group over the
-    columns its longest row needs: (first row, end row, columns). See :func:`decode_spans`."""
+    """Decoding and checking passes only: the fed rows in groups of consecutive rows attended together,
+    each group over the columns its longest row needs: (first row, end row, columns). See
+    :func:`decode_spans`."""
+
+    @property
+    def checking(self) -> bool:
+        """A pass with spans that feeds some row more than one token (a drafted continuation)."""
+        return bool(self.spans) and max(self.counts) > 1
 
 
 SPAN_OVERHEAD = 1024
@@ -76,11 +83,11 @@ the columns it saves are worth more."""
 
 
 def decode_spans(lengths: list[int], counts: list[int], overhead: int | None = None) -> tuple[tuple[int, int, int], ...]:
-    """Group the fed rows (``counts[r] == 1``) of a decoding pass into runs of consecutive rows, so that
-    every group reads the cache only up to its own longest row, choosing the grouping that reads the
-    fewest columns plus ``overhead`` (default ``SPAN_OVERHEAD``) per group: exact, by dynamic programming
-    over each run of fed rows. Attending every row up to the longest one reads far past most rows' ends
-    on a mix of games (docs/rollout.md)."""
+    """Group the fed rows (``counts[r] > 0``: one token each when decoding, a few when checking a draft)
+    into runs of consecutive rows, so that every group reads the cache only up to its own longest row,
+    choosing the grouping that reads the fewest columns plus ``overhead`` (default ``SPAN_OVERHEAD``) per
+    group: exact, by dynamic programming over each run of fed rows. Attending every row up to the longest
+    one reads far past most rows' ends on a mix of games (docs/rollout.md)."""
     overhead = SPAN_OVERHEAD if overhead is None else overhead
     spans: list[tuple[int, int, int]] = []
     r = 0
@@ -91,7 +98,7 @@ def decode_spans(lengths: list[int], counts: list[int], overhead: int | None = N
         end = r
         while end < len(counts) and counts[end]:
             end += 1
-        need = [lengths[i] + 1 for i in range(r, end)]  # a row's new token sits in column lengths[i]
+        need = [lengths[i] + counts[i] for i in range(r, end)]  # a row's new tokens start at column lengths[i]
         best, cut = [0.0] + [math.inf] * len(need), [0] * (len(need) + 1)  # best[j]: the first j rows
         for j in range(1, len(need) + 1):
             widest = 0
@@ -129,6 +136,66 @@ def decode_attention(query: torch.Tensor, key: torch.Tensor, value: torch.Tensor
             grouped[at:at + end - first], key[first:end, :, :columns], value[first:end, :, :columns],
             attn_mask=mask, scale=scaling)
     return out.reshape(n, h, 1, d).transpose(1, 2)
+
+
+class CheckGroup(NamedTuple):
+    """One group of a checking pass, laid out once for every layer: the rows (first, end), the columns
+    read, each (row, step) slot's token among the pass's tokens, each slot's mask over the columns
+    [rows, 1, 1, F, columns], and which slots hold a real token (None: all)."""
+
+    first: int
+    end: int
+    columns: int
+    width: int
+    index: torch.Tensor
+    mask: torch.Tensor
+    kept: torch.Tensor | None
+
+
+def check_groups(rows: CacheRows, sliding_window: int | None = None,
+                 device: torch.device | str = "cpu") -> list[CheckGroup]:
+    """The layout of a checking pass's groups (``rows.spans``): each group's rows padded to its most tokens
+    per row F, a row with fewer repeating its last token (computed, then dropped)."""
+    groups = []
+    for first, end, columns in rows.spans:
+        counts = rows.counts[first:end]
+        width = max(counts)
+        steps = [min(f, c - 1) for c in counts for f in range(width)]
+        index = torch.tensor([rows.offsets[first + i // width] + s for i, s in enumerate(steps)], device=device)
+        positions = torch.tensor([rows.lengths[first + i // width] + s for i, s in enumerate(steps)], device=device)
+        mask = _band(positions, torch.arange(columns, device=device), sliding_window).view(end - first, 1, 1, width, columns)
+        kept = None
+        if any(c != width for c in counts):
+            kept = torch.tensor([i * width + f for i, c in enumerate(counts) for f in range(c)], device=device)
+        groups.append(CheckGroup(first, end, columns, width, index, mask, kept))
+    return groups
+
+
+def check_attention(query: torch.Tensor, key: torch.Tensor, value: torch.Tensor, rows: CacheRows,
+                    scaling: float | None, sliding_window: int | None = None,
+                    groups: list[CheckGroup] | None = None) -> torch.Tensor:
+    """A few new tokens per fed row (a drafted continuation checked in one pass): query [T, H, D], each
+    fed row's ``counts[r]`` tokens in order from ``offsets[r]``; key/value [rows, Hkv, L, D] (the cache's
+    leading block). As in :func:`decode_attention`, one attention call per group of ``rows.spans``, each
+    key head's query heads folded into one query, here of (heads per key head) x F positions (F: the
+    group's most tokens per row). Each query sees its row's columns up to its own position. ``groups``:
+    :func:`check_groups` of the pass, made once for all layers (made here if not given). Returns [T, H, D]."""
+    _, h, d = query.shape
+    kv = key.shape[1]
+    g = h // kv
+    out = torch.empty_like(query)
+    for group in groups if groups is not None else check_groups(rows, sliding_window, query.device):
+        n, width, columns = group.end - group.first, group.width, group.columns
+        q = query[group.index].view(n, width, kv, g, d).permute(0, 2, 3, 1, 4).reshape(n, kv, g * width, d)
+        mask = group.mask.expand(n, 1, g, width, columns).reshape(n, 1, g * width, columns)
+        part = F.scaled_dot_product_attention(q, key[group.first:group.end, :, :columns],
+                                              value[group.first:group.end, :, :columns], attn_mask=mask, scale=scaling)
+        part = part.view(n, kv, g, width, d).permute(0, 3, 1, 2, 4).reshape(n * width, h, d)
+        if group.kept is None:
+            out[group.index] = part
+        else:
+            out[group.index[group.kept]] = part[group.kept]
+    return out
 
 
 def rows_prefill_attention(query: torch.Tensor, key: torch.Tensor, value: torch.Tensor, rows: CacheRows,
@@ -200,7 +267,9 @@ def attention(module: Any, query: torch.Tensor, key: torch.Tensor, value: torch.
               sliding_window: int | None = None, **kwargs: Any) -> tuple[torch.Tensor, None]:
     """The function transformers calls (query [B, H, T, D], key/value [B, Hkv, L, D] -> [B, T, H, D])."""
     if curiosa_rows is not None:
-        if curiosa_rows.spans:
+        if curiosa_rows.checking:  # one packed sequence, [1, H, T, D]
+            out = check_attention(query[0].transpose(0, 1), key, value, curiosa_rows, scaling, sliding_window)[None]
+        elif curiosa_rows.spans:
             out = decode_attention(query, key, value, curiosa_rows, scaling, sliding_window)
         else:
             out = rows_prefill_attention(query, key, value, curiosa_rows, scaling, sliding_window)

@@ -18,7 +18,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from curiosa.models.attention import CacheRows, decode_attention, rows_prefill_attention
+from curiosa.models.attention import CacheRows, check_attention, check_groups, decode_attention, rows_prefill_attention
 
 SUPPORTED = ("LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM")
 """Model classes whose forward ``LeanDecoder`` reproduces."""
@@ -120,11 +120,14 @@ class LeanDecoder:
         """Logits at the positions ``keep`` of the new tokens.
 
         ``input_ids``/``positions``: the new tokens, [T] (decoding: one per fed row, in row order;
-        prefill: chunks packed end to end). ``keys``/``values``: per layer, the cache [rows, kv_heads,
+        checking a draft: a few per fed row; prefill: chunks packed end to end). ``keys``/``values``: per layer, the cache [rows, kv_heads,
         capacity, dim]; token i is written at (``write[0][i]``, ``write[1][i]``). ``used``: columns
-        attended. ``rows``: how the pass meets the cache's leading rows (decoding when it has spans).
+        attended. ``rows``: how the pass meets the cache's leading rows (decoding or checking when it
+        has spans).
         """
-        decoding = bool(rows.spans)
+        checking = rows.checking
+        decoding = bool(rows.spans) and not checking
+        groups = check_groups(rows, device=input_ids.device) if checking else None
         x = F.embedding(input_ids, self.embed)  # [T, H]
         cos, sin = self.rotary(x, positions[None])  # [1, T, D]
         cos, sin = cos[0].to(self.dtype)[:, None], sin[0].to(self.dtype)[:, None]  # [T, 1, D]
@@ -142,6 +145,8 @@ class LeanDecoder:
             k_all, v_all = keys[i][: len(rows.lengths), :, :used], values[i][: len(rows.lengths), :, :used]
             if decoding:
                 out = decode_attention(q[:, :, None], k_all, v_all, rows, self.scaling)  # [fed rows, 1, heads, D]
+            elif checking:
+                out = check_attention(q, k_all, v_all, rows, self.scaling, groups=groups)  # [T, heads, D]
             else:
                 out = rows_prefill_attention(q.transpose(0, 1)[None], k_all, v_all, rows, self.scaling)  # [1, T, heads, D]
             x = x + F.linear(out.reshape(n, self.q_size), layer.o, layer.o_bias)

@@ -37,6 +37,11 @@ class RLConfig(RLTrainerConfig):
     generation_dtype: str = "auto"
     """Dtype the episodes are generated in (auto: bf16 where the hardware has it), whatever the dtype of
     the weights being trained: the rollout backend copies them once per step."""
+    draft_tokens: int = 0
+    """Decode up to this many more tokens per row and pass by checking a prompt-lookup draft (0: off);
+    the episodes do not change (docs/rollout.md)."""
+    draft_budget: int = 64
+    """The most tokens a checking pass feeds in all, so drafts go to passes with few rows."""
 
 
 class EpisodeSource:
@@ -67,7 +72,8 @@ class EpisodeSource:
         problems = self.problems(step)[acc.process_index::acc.num_processes]
         jobs = make_jobs(problems, cfg.samples_per_prompt, seed=cfg.seed * 1_000_003 + step)
         backend = make_backend("transformers", model=policy, tokenizer=self.tokenizer, chat=self.chat, name="policy",
-                               lean_dtype=cfg.generation_dtype)
+                               lean_dtype=cfg.generation_dtype, draft_tokens=cfg.draft_tokens,
+                               draft_budget=cfg.draft_budget)
         sampling = replace(cfg.sampling, seed=cfg.sampling.seed * 1_000_003 + step + 7919 * acc.process_index)
         episodes = RolloutEngine(backend, sampling, cfg.engine, chat=self.chat).run(jobs)
         order = {job.id: i for i, job in enumerate(jobs)}

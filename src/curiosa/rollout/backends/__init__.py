@@ -52,10 +52,16 @@ class ModelConfig:
     """Weights' dtype: auto (bf16 on GPUs and on CPUs that compute it natively, else float32; the choice is recorded in the run's environment.json), float32, bfloat16, float16."""
     threads: int | None = None
     """CPU threads for torch (default: torch's choice)."""
+    draft_tokens: int = 0
+    """Backend 'transformers': decode up to this many more tokens per row and pass by checking a prompt-lookup draft (0: off). Replies do not change (docs/rollout.md)."""
+    draft_budget: int = 64
+    """Backend 'transformers': the most tokens a checking pass feeds in all, so drafts go to passes with few rows."""
 
 
 def build_backend(model: ModelConfig) -> Backend:
     """The backend named by ``model.backend`` with its model loaded."""
+    if model.draft_tokens and model.backend != "transformers":
+        raise ValueError(f"model.draft_tokens is a setting of the transformers backend, not of {model.backend!r}")
     if model.backend == "openai":
         if not model.base_url:
             raise ValueError("backend 'openai' needs model.base_url")
@@ -77,7 +83,7 @@ def build_backend(model: ModelConfig) -> Backend:
         torch.set_num_threads(model.threads)
     tokenizer = load_tokenizer(path)
     return make_backend("transformers", model=load_model(path, dtype=model.dtype, tokenizer=tokenizer),
-                        tokenizer=tokenizer, name=path)
+                        tokenizer=tokenizer, name=path, draft_tokens=model.draft_tokens, draft_budget=model.draft_budget)
 
 
 __all__ = ["BACKENDS", "DEFAULT_MODEL", "ModelConfig", "build_backend", "make_backend"]

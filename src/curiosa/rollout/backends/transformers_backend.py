@@ -32,6 +32,7 @@ from curiosa.models import attention
 from curiosa.models.attention import CacheRows, decode_spans
 from curiosa.models.chat import ChatTokenizer
 from curiosa.rollout.backends.seeding import SeedTracker
+from curiosa.rollout.drafting import PromptLookup
 from curiosa.rollout.sampling import Sampler
 from curiosa.rollout.types import SamplingConfig, TurnRequest, TurnResult
 from curiosa.runtime import trim_freed_memory
@@ -41,6 +42,8 @@ from curiosa.runtime import trim_freed_memory
 class _Row:
     tokens: list[int] = field(default_factory=list)
     """The ids in the cache, in order: token i sits in column i."""
+    lookup: PromptLookup | None = None
+    """Drafting: the episode's tokens so far (the cache's and the reply's last, not yet fed), indexed."""
 
 
 class _Plan:
@@ -196,16 +199,27 @@ class TransformersBackend:
     with adapters, run their own forward over the same row cache. ``lean_dtype``: the dtype of the lean
     decoder's weights and cache (None: the model's own; 'auto': bf16 where the hardware has it), so a
     model kept in float32 for training can still generate in bf16.
+
+    ``draft_tokens``: decode up to this many more tokens per row and pass by checking a prompt-lookup
+    draft (``rollout.drafting``; 0: one token per pass). Sampled tokens do not change: each episode draws
+    one random number per sampled token, in order, and a draft token is kept only where it is the token
+    sampling picks. ``draft_budget``: the most tokens a checking pass feeds in all, so drafts go to passes
+    with few rows (with ``rows`` rows left, each row's draft is at most ``draft_budget // rows - 1``
+    tokens), where a pass costs little more for a few tokens more per row.
     """
 
     token_level = True
 
     def __init__(self, model: Any, tokenizer: Any, *, chat: ChatTokenizer | None = None,
-                 name: str | None = None, lean: bool | None = None, lean_dtype: str | None = None) -> None:
+                 name: str | None = None, lean: bool | None = None, lean_dtype: str | None = None,
+                 draft_tokens: int = 0, draft_budget: int = 64) -> None:
         from curiosa.models import decoder
         from curiosa.models.dtype import resolve_dtype
         from curiosa.runtime import keep_freed_memory
 
+        if draft_tokens < 0 or draft_budget < 1:
+            raise ValueError(f"draft_tokens must be >= 0 and draft_budget >= 1, got {draft_tokens} and {draft_budget}")
+        self.draft_tokens, self.draft_budget = draft_tokens, draft_budget
         keep_freed_memory()
         attention.use(model)
         self.model = model.eval()
@@ -228,11 +242,13 @@ class TransformersBackend:
         self._seeds = SeedTracker()
         self.stats = {"prefill_tokens": 0, "generated_tokens": 0, "forward_passes": 0, "prefill_passes": 0,
                       "prefill_seconds": 0.0, "decode_passes": 0, "decode_seconds": 0.0, "decode_rows": 0,
-                      "decode_columns": 0, "decode_read_columns": 0, "decode_own_columns": 0}
-        """Counters since construction; per kind of pass (prefill, decode): passes and seconds, and for
-        decoding, summed over passes, the rows computed and three counts of cache columns (summed over
-        rows): up to the longest row (what one attention call over all rows reads), what the groups read,
-        and the rows' own (docs/rollout.md)."""
+                      "decode_columns": 0, "decode_read_columns": 0, "decode_own_columns": 0,
+                      "draft_tokens": 0, "draft_kept": 0}
+        """Counters since construction; per kind of pass (prefill, decode; a checking pass counts as
+        decoding): passes and seconds, and for decoding, summed over passes, the rows computed and three
+        counts of cache columns (summed over rows): up to the longest row (what one attention call over
+        all rows reads), what the groups read, and the rows' own (docs/rollout.md); draft tokens fed and
+        kept."""
 
     # ----------------------------------------------------------------- protocol
     def describe(self) -> dict[str, object]:
@@ -271,29 +287,42 @@ class TransformersBackend:
                    for r in requests]  # type: ignore[arg-type]
         logits, at = self._forward({row: d for row, d in zip(rows, deltas)})
         out: list[list[int]] = [[] for _ in requests]
-        ended = [False] * len(requests)
         stop = self.chat.stop_token_id
-        assert self._sampler is not None
-        for _ in range(sampling.max_new_tokens):
-            active = [i for i in range(len(requests)) if not ended[i]]
-            if not active:
-                break
-            draws = None
-            if sampling.temperature > 0:
-                draws = torch.cat([torch.rand((1, 1), generator=streams[i]) for i in active])
-            picked = self._sampler(logits[[at[rows[i]] for i in active]], draws)
-            feed: dict[int, int] = {}
-            for i, tok in zip(active, picked.tolist()):
-                out[i].append(tok)
-                if tok == stop:
-                    ended[i] = True
-                if not ended[i] and len(out[i]) < sampling.max_new_tokens:
-                    feed[i] = tok  # the reply's last token is not fed: the next turn encodes it
-                else:
-                    ended[i] = True
+        lookups = [self._lookup(row) for row in rows] if self.draft_tokens else None
+        spare: list[list[torch.Tensor]] = [[] for _ in requests]
+        checks = {i: (at[row], []) for i, row in enumerate(rows)}  # request -> (its first logits, draft fed)
+        while checks:
+            picked, draws = self._sample(checks, logits, streams if sampling.temperature > 0 else None, spare)
+            feed: dict[int, list[int]] = {}
+            drafts: dict[int, list[int]] = {}
+            for i, (_, draft) in checks.items():
+                mine = picked[i]
+                kept, ended = 0, False
+                for j, tok in enumerate(mine):
+                    out[i].append(tok)
+                    kept += 1
+                    if tok == stop or len(out[i]) >= sampling.max_new_tokens:
+                        ended = True  # the reply's last token is not fed: the next turn encodes it
+                        break
+                    if j == len(draft) or tok != draft[j]:
+                        break
+                spare[i][:0] = draws[i][kept:]  # drawn for positions after the first miss: the next tokens'
+                if draft:
+                    self.stats["draft_tokens"] += len(draft)
+                    self.stats["draft_kept"] += kept - 1
+                    del self._rows[rows[i]].tokens[len(self._rows[rows[i]].tokens) - len(draft) + kept - 1:]
+                if lookups is not None:
+                    lookups[i].extend(mine[:kept])
+                if not ended:
+                    feed[i] = [out[i][-1]]
+            k = min(self.draft_tokens, self.draft_budget // max(1, len(feed)) - 1)
+            for i in feed:
+                room = sampling.max_new_tokens - len(out[i]) - 1  # tokens the pass may still sample after the fed one
+                drafts[i] = lookups[i].draft(min(k, room)) if lookups is not None and k > 0 else []
             if not feed:
                 break
-            logits, at = self._forward({rows[i]: [tok] for i, tok in feed.items()})
+            logits, at = self._forward({rows[i]: feed[i] + drafts[i] for i in feed}, check=True)
+            checks = {i: (at[rows[i]], drafts[i]) for i in feed}
         results = []
         for i, req in enumerate(requests):
             ids = out[i]
@@ -305,6 +334,39 @@ class TransformersBackend:
                 token_ids=ids, ended=finished, prefill_tokens=len(deltas[i]),
             ))
         return results
+
+    def _sample(self, checks: dict[int, tuple[int, list[int]]], logits: torch.Tensor,
+                streams: list[torch.Generator] | None,
+                spare: list[list[torch.Tensor]]) -> tuple[dict[int, list[int]], dict[int, list[torch.Tensor]]]:
+        """A token for every checked position (after the fed token and after each draft token), in one
+        call of the sampler, and the draws used: each request's in order from its spare draws, then from
+        its stream, so the n-th token sampled for an episode always uses the n-th draw."""
+        index: list[int] = []
+        draws: dict[int, list[torch.Tensor]] = {}
+        for i, (start, draft) in checks.items():
+            index += range(start, start + len(draft) + 1)
+            if streams is not None:
+                need = len(draft) + 1
+                taken, spare[i] = spare[i][:need], spare[i][need:]
+                draws[i] = taken + [torch.rand((1, 1), generator=streams[i]) for _ in range(need - len(taken))]
+            else:
+                draws[i] = []
+        uniforms = torch.cat([u for i in checks for u in draws[i]]) if streams is not None else None
+        assert self._sampler is not None
+        flat = self._sampler(logits[index], uniforms).tolist()
+        picked, at = {}, 0
+        for i, (_, draft) in checks.items():
+            picked[i], at = flat[at:at + len(draft) + 1], at + len(draft) + 1
+        return picked, draws
+
+    def _lookup(self, row: int) -> PromptLookup:
+        """The row's drafter, holding exactly the row's tokens."""
+        state = self._rows[row]
+        if state.lookup is None:
+            state.lookup = PromptLookup(state.tokens)
+        else:
+            state.lookup.sync(state.tokens)
+        return state.lookup
 
     # ----------------------------------------------------------------- cache bookkeeping
     def _row_for(self, key: str) -> int:
@@ -329,11 +391,12 @@ class TransformersBackend:
         del state.tokens[common:]
         return prompt[common:]
 
-    def _forward(self, feeds: dict[int, list[int]]) -> tuple[torch.Tensor, dict[int, int]]:
+    def _forward(self, feeds: dict[int, list[int]], check: bool = False) -> tuple[torch.Tensor, dict[int, int]]:
         """Feed new ids to some rows; return the last logits of each fed row and, per fed row, its
         place in them. One token per row is a batched decoding pass; longer chunks are packed end to end
-        into one sequence, so no padding is computed. The pass runs on the cache's rows up to the last
-        fed one; rows not fed sit it out."""
+        into one sequence, so no padding is computed. ``check``: the chunks are a token and its draft,
+        attended like decoding and with logits after every token (a row's from its place on). The pass
+        runs on the cache's rows up to the last fed one; rows not fed sit it out."""
         fed = sorted(feeds)
         n_rows = fed[-1] + 1
         lengths = [len(r.tokens) for r in self._rows[:n_rows]]
@@ -353,8 +416,13 @@ class TransformersBackend:
             token_cols += range(lengths[row], lengths[row] + len(feeds[row]))  # a token's column is its position
         plan.token_rows = torch.tensor(token_rows, dtype=torch.long, device=self.device)
         plan.token_cols = torch.tensor(token_cols, dtype=torch.long, device=self.device)
-        last = torch.tensor([offsets[row] + len(feeds[row]) - 1 for row in fed], dtype=torch.long, device=self.device)
-        decoding = max(counts) == 1
+        decoding = max(counts) == 1 or check
+        if decoding and check:
+            last = torch.arange(len(ids), device=self.device)
+            places = {row: offsets[row] for row in fed}
+        else:
+            last = torch.tensor([offsets[row] + len(feeds[row]) - 1 for row in fed], dtype=torch.long, device=self.device)
+            places = {row: i for i, row in enumerate(fed)}
         kind = "decode" if decoding else "prefill"
         rows = CacheRows(lengths, counts, offsets, decode_spans(lengths, counts) if decoding else ())
         start = time.perf_counter()
@@ -363,7 +431,7 @@ class TransformersBackend:
             keys, values = self._cache.tensors(self.lean.kv_heads, self.lean.head_dim, self.lean.dtype, self.device)
             logits = self.lean.forward(input_ids, plan.token_cols, keys, values, (plan.token_rows, plan.token_cols),
                                        plan.used, rows, last)
-        elif decoding:  # a batch of one-token rows
+        elif decoding and not rows.checking:  # a batch of one-token rows
             logits = self._run(input_ids[:, None], plan.token_cols[:, None], rows, 1)[:, -1]
         else:  # one packed sequence
             logits = self._run(input_ids[None], plan.token_cols[None], rows, last)[0]
@@ -377,7 +445,7 @@ class TransformersBackend:
         for row in fed:
             self._rows[row].tokens.extend(feeds[row])
         self.stats["forward_passes"] += 1
-        return logits, {row: i for i, row in enumerate(fed)}
+        return logits, places
 
     def _run(self, input_ids: torch.Tensor, positions: torch.Tensor, rows: CacheRows,
              keep: int | torch.Tensor) -> torch.Tensor:
