@@ -4,12 +4,12 @@ Decoding is bound by reading the weights and the key/value cache once per pass, 
 row. A draft of k tokens, checked in one pass, gives every leading token the model would have produced
 anyway plus one more: with the same random number for each position, a draft token is kept exactly when
 it equals the token sampling picks, so the trajectories do not change. This script replays recorded
-episodes (a `--out` file of `benchmarks/base_quality.py`, or any trajectories JSONL) with the cheapest
-drafter, prompt lookup: the k tokens that followed the latest earlier occurrence of the last n tokens
-(n from `--ngram` down to 1). It counts, per reply, the passes such decoding would need, and prints per
-group the reply tokens, the passes and the tokens per pass (1.0 is today's decoding); the last line is
-JSON. It measures the opportunity only: a checking pass feeds k + 1 tokens per row, which costs more
-matrix products than a pass of one.
+episodes (a `--out` file of `benchmarks/base_quality.py`, or any trajectories JSONL) with the drafter
+of the transformers backend (`draft_tokens`), prompt lookup: the k tokens that followed the latest
+earlier occurrence of the last n tokens (n from `--ngram` down to 1). It counts, per reply, the passes
+such decoding would need, and prints per group the reply tokens, the passes and the tokens per pass (1.0
+is decoding without drafts); the last line is JSON. It counts passes only: a checking pass feeds k + 1 tokens per row, which costs more matrix products
+than a pass of one (`benchmarks/decode_pass.py --feed`).
 
     python benchmarks/draft_acceptance.py --episodes runs/bq.jsonl --model default
     python benchmarks/draft_acceptance.py --episodes runs/bq.jsonl --model default --draft 2 4 8
@@ -23,32 +23,20 @@ from collections import defaultdict
 from typing import Sequence
 
 
-def earlier_ends(ids: Sequence[int], n: int) -> list[int]:
-    """For each position q: the end of the latest earlier occurrence of ids[q - n:q] (-1 if none)."""
-    last: dict[tuple[int, ...], int] = {}
-    out = [-1] * (len(ids) + 1)
-    for q in range(n, len(ids) + 1):
-        key = tuple(ids[q - n:q])
-        out[q] = last.get(key, -1)
-        last[key] = q
-    return out
+def passes_for(ids: Sequence[int], start: int, stop: int, k: int, ngram: int) -> int:
+    """Decoding passes for the reply ids[start:stop] when each pass checks a draft of up to k tokens from
+    the backend's drafter (``curiosa.rollout.drafting.PromptLookup`` over everything before the pass)."""
+    from curiosa.rollout.drafting import PromptLookup
 
-
-def passes_for(ids: Sequence[int], ends: dict[int, list[int]], start: int, stop: int, k: int) -> int:
-    """Decoding passes for the reply ids[start:stop] when each pass checks a draft of up to k tokens: what
-    followed the latest earlier occurrence of the last n tokens, for the longest n in ``ends`` that has one."""
+    lookup = PromptLookup(ids[:start], ngram=ngram)
     passes, p = 0, start
     while p < stop:
-        draft: Sequence[int] = []
-        for n in sorted(ends, reverse=True):
-            e = ends[n][p]
-            if e >= 0:
-                draft = ids[e:min(e + k, p)]  # only tokens known at p
-                break
+        draft = lookup.draft(k)
         kept = 0
         while kept < len(draft) and p + kept < stop and draft[kept] == ids[p + kept]:
             kept += 1
-        p += kept + 1  # the kept draft tokens, then the model's own token at the first miss
+        lookup.extend(ids[p:min(p + kept + 1, stop)])  # the kept draft tokens, then the model's own at the miss
+        p += kept + 1
         passes += 1
     return passes
 
@@ -73,11 +61,10 @@ def main(argv: list[str] | None = None) -> None:
     for t in episodes:
         enc = chat.encode(t.messages)
         ids = list(enc.input_ids)
-        ends = {n: earlier_ends(ids, n) for n in range(1, args.ngram + 1)}
         for start, stop in reply_spans(enc.agent_mask):
             tokens[t.group] += stop - start
             for k in args.draft:
-                passes[t.group, k] += passes_for(ids, ends, start, stop, k)
+                passes[t.group, k] += passes_for(ids, start, stop, k, args.ngram)
     result = {"episodes": len(episodes), "ngram": args.ngram, "groups": {}}
     print(f"{'group':18s} {'tokens':>8s} " + " ".join(f"{'per pass, k=' + str(k):>16s}" for k in args.draft))
     for group in sorted(tokens):

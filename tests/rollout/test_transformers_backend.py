@@ -101,7 +101,7 @@ def test_an_episodes_sampled_reply_does_not_depend_on_its_batch(tiny_model, tiny
 
 def test_the_backend_counts_its_prefill_and_decoding_passes(tiny_model, tiny_tokenizer):
     chat = ChatTokenizer(tiny_tokenizer)
-    backend = TransformersBackend(tiny_model, tiny_tokenizer)
+    backend = TransformersBackend(tiny_model, tiny_tokenizer, draft_tokens=0)
     prompts = [chat.start([{"role": "user", "content": "Play. " * (i + 1)}]) for i in range(3)]
     results = backend.generate([TurnRequest(f"e{i}", [], p) for i, p in enumerate(prompts)], GREEDY)
     s = backend.stats
@@ -201,7 +201,7 @@ def test_drafting_checks_several_tokens_a_pass_and_changes_no_reply(tiny_model, 
                        for (k, p), r in zip(current.items(), results)}
         return replies
 
-    plain = TransformersBackend(model, tiny_tokenizer, lean=lean)
+    plain = TransformersBackend(model, tiny_tokenizer, lean=lean, draft_tokens=0)
     drafting = TransformersBackend(model, tiny_tokenizer, lean=lean, draft_tokens=4, draft_budget=64)
     assert play(drafting) == play(plain)
     assert 0 < drafting.stats["draft_kept"] <= drafting.stats["draft_tokens"]
@@ -232,5 +232,5 @@ def test_a_model_config_turns_drafting_on_for_the_transformers_backend_only(tiny
 
     backend = build_backend(ModelConfig(path=str(tiny_model_dir), dtype="float32", draft_tokens=3, draft_budget=16))
     assert (backend.draft_tokens, backend.draft_budget) == (3, 16)
-    with pytest.raises(ValueError, match="draft_tokens is a setting of the transformers backend, not of 'openai'"):
+    with pytest.raises(ValueError, match="draft_budget are settings of the transformers backend, not of 'openai'"):
         build_backend(ModelConfig(path="m", backend="openai", base_url="http://127.0.0.1:9/v1", draft_tokens=3))

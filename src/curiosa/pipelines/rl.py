@@ -16,6 +16,7 @@ import numpy as np
 
 from curiosa.envs.task import Task
 from curiosa.evaluation.self_correction import answer_changed, attempts
+from curiosa.rollout.backends import DRAFT_BUDGET, DRAFT_TOKENS
 from curiosa.rollout.engine import EngineConfig, RolloutEngine, make_jobs
 from curiosa.rollout.types import SamplingConfig
 from curiosa.training.rl import RLBatch, RLTrainer, RLTrainerConfig
@@ -37,10 +38,10 @@ class RLConfig(RLTrainerConfig):
     generation_dtype: str = "auto"
     """Dtype the episodes are generated in (auto: bf16 where the hardware has it), whatever the dtype of
     the weights being trained: the rollout backend copies them once per step."""
-    draft_tokens: int = 0
+    draft_tokens: int = DRAFT_TOKENS
     """Decode up to this many more tokens per row and pass by checking a prompt-lookup draft (0: off);
-    the episodes do not change (docs/rollout.md)."""
-    draft_budget: int = 64
+    the same episodes, to rounding (docs/rollout.md, Drafting)."""
+    draft_budget: int = DRAFT_BUDGET
     """The most tokens a checking pass feeds in all, so drafts go to passes with few rows."""
 
 

@@ -31,6 +31,7 @@ from transformers import Cache, CacheLayerMixin
 from curiosa.models import attention
 from curiosa.models.attention import CacheRows, decode_spans
 from curiosa.models.chat import ChatTokenizer
+from curiosa.rollout.backends import DRAFT_BUDGET, DRAFT_TOKENS
 from curiosa.rollout.backends.seeding import SeedTracker
 from curiosa.rollout.drafting import PromptLookup
 from curiosa.rollout.sampling import Sampler
@@ -212,7 +213,7 @@ class TransformersBackend:
 
     def __init__(self, model: Any, tokenizer: Any, *, chat: ChatTokenizer | None = None,
                  name: str | None = None, lean: bool | None = None, lean_dtype: str | None = None,
-                 draft_tokens: int = 0, draft_budget: int = 64) -> None:
+                 draft_tokens: int = DRAFT_TOKENS, draft_budget: int = DRAFT_BUDGET) -> None:
         from curiosa.models import decoder
         from curiosa.models.dtype import resolve_dtype
         from curiosa.runtime import keep_freed_memory
