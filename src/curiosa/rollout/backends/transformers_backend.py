@@ -5,7 +5,9 @@ its own columns 0..n-1. A turn only encodes what is new since the episode's last
 environment's reply and the next generation prompt): the new chunks of all rows go through the model
 packed end to end as one sequence (no padding), each written in place after its row's last token and
 attended over its row's own history, and only each row's last logits are computed; then the rows
-decode together, one forward pass per token, each new token written at its own row's end. A row whose
+decode together, one forward pass per token, each new token written at its own row's end (with
+drafting, a pass feeds each row its new token and a prompt-lookup draft of the next ones, and keeps
+the drafted tokens sampling picks). A row whose
 reply has ended sits the following passes out where it is (nothing is moved), and the rows still
 decoding attend in groups of neighbouring rows, each group only up to its own longest row
 (``models.attention.decode_spans``): rows stay in the order their episodes started, so neighbours have
@@ -202,7 +204,8 @@ class TransformersBackend:
     model kept in float32 for training can still generate in bf16.
 
     ``draft_tokens``: decode up to this many more tokens per row and pass by checking a prompt-lookup
-    draft (``rollout.drafting``; 0: one token per pass). Sampled tokens do not change: each episode draws
+    draft (``rollout.drafting``; 0: one token per pass). Replies do not change (to rounding: a checking
+    pass's products over more rows round differently in bf16, as another batch does): each episode draws
     one random number per sampled token, in order, and a draft token is kept only where it is the token
     sampling picks. ``draft_budget``: the most tokens a checking pass feeds in all, so drafts go to passes
     with few rows (with ``rows`` rows left, each row's draft is at most ``draft_budget // rows - 1``
@@ -298,22 +301,22 @@ class TransformersBackend:
             drafts: dict[int, list[int]] = {}
             for i, (_, draft) in checks.items():
                 mine = picked[i]
-                kept, ended = 0, False
+                sampled, ended = 0, False  # tokens taken: the draft's kept ones, then one of sampling's own
                 for j, tok in enumerate(mine):
                     out[i].append(tok)
-                    kept += 1
+                    sampled += 1
                     if tok == stop or len(out[i]) >= sampling.max_new_tokens:
                         ended = True  # the reply's last token is not fed: the next turn encodes it
                         break
                     if j == len(draft) or tok != draft[j]:
                         break
-                spare[i][:0] = draws[i][kept:]  # drawn for positions after the first miss: the next tokens'
-                if draft:
+                spare[i][:0] = draws[i][sampled:]  # drawn for positions after the first miss: the next tokens'
+                if draft:  # the cache keeps the fed token and the kept draft tokens
                     self.stats["draft_tokens"] += len(draft)
-                    self.stats["draft_kept"] += kept - 1
-                    del self._rows[rows[i]].tokens[len(self._rows[rows[i]].tokens) - len(draft) + kept - 1:]
+                    self.stats["draft_kept"] += sampled - 1
+                    del self._rows[rows[i]].tokens[len(self._rows[rows[i]].tokens) - len(draft) + sampled - 1:]
                 if lookups is not None:
-                    lookups[i].extend(mine[:kept])
+                    lookups[i].extend(mine[:sampled])
                 if not ended:
                     feed[i] = [out[i][-1]]
             k = min(self.draft_tokens, self.draft_budget // max(1, len(feed)) - 1)
