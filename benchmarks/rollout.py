@@ -183,6 +183,8 @@ LABELS = {"engine": "(a) engine", "batched": "(b) batched generate", "sequential
 
 
 def main() -> None:
+    from curiosa.rollout.backends import DRAFT_BUDGET, DRAFT_TOKENS
+
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default="default", help="model directory ('default': the embedded model)")
     parser.add_argument("--episodes", type=int, default=64)
@@ -195,8 +197,10 @@ def main() -> None:
     parser.add_argument("--max-new-tokens", type=int, default=96)
     parser.add_argument("--max-resamples", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--draft-tokens", type=int, default=0, help="engine: prompt-lookup draft per row and pass (0: off)")
-    parser.add_argument("--draft-budget", type=int, default=64, help="engine: most tokens a checking pass feeds")
+    parser.add_argument("--draft-tokens", type=int, default=DRAFT_TOKENS,
+                        help=f"engine: prompt-lookup draft per row and pass (0: off; default {DRAFT_TOKENS}, the backend's)")
+    parser.add_argument("--draft-budget", type=int, default=DRAFT_BUDGET,
+                        help=f"engine: most tokens a checking pass feeds (default {DRAFT_BUDGET}, the backend's)")
     parser.add_argument("--sequential-episodes", type=int, default=16,
                         help="episodes the one-at-a-time player plays, spread evenly over the others' (it is slow); "
                              "speedups compare episodes per second")
