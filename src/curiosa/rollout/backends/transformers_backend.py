@@ -421,7 +421,7 @@ class TransformersBackend:
         plan.token_rows = torch.tensor(token_rows, dtype=torch.long, device=self.device)
         plan.token_cols = torch.tensor(token_cols, dtype=torch.long, device=self.device)
         decoding = max(counts) == 1 or check
-        if decoding and check:
+        if check:
             last = torch.arange(len(ids), device=self.device)
             places = {row: offsets[row] for row in fed}
         else:
