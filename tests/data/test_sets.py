@@ -74,6 +74,19 @@ def test_bandit_is_ranked_by_reward():
         assert pair.chosen.id == "k#1" and pair.rejected.id in {"k#0", "k#3"}
 
 
+def test_without_reward_ranking_bandit_successes_tie_and_only_failures_are_rejected():
+    data = [traj("k", 0, True, 21, "bandit_best_arm", reward=9), traj("k", 1, True, 21, "bandit_best_arm", reward=12),
+            traj("k", 2, True, 21, "bandit_best_arm", reward=11), traj("k", 3, False, 21, "bandit_best_arm", reward=14)]
+    chosen = set()
+    for seed in range(30):
+        (pair,), _ = build_preference_pairs(data, DataConfig(seed=seed, reward_ranked=[]))
+        assert pair.rejected.id == "k#3"
+        chosen.add(pair.chosen.id)
+    assert chosen == {"k#0", "k#1", "k#2"}
+    rows, _ = build_sft_set(data, DataConfig(sft_per_task=1, reward_ranked=[]))
+    assert [r.id for r in rows] == ["k#0"], "ties keep the order played"
+
+
 def test_format_failures_and_long_trajectories_are_filtered():
     data = [traj("a", 0, True, 2), traj("a", 1, False, 1, stop="format_failure"), traj("a", 2, True, 5)]
     pairs, stats = build_preference_pairs(data, DataConfig(max_tokens=100), lengths={"a#0": 50, "a#1": 10, "a#2": 500})

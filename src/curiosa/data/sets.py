@@ -19,7 +19,7 @@ import numpy as np
 from curiosa.rollout.trajectory import Trajectory
 
 REWARD_RANKED = ("bandit_best_arm",)
-"""Groups whose trajectories are ranked by the reward collected rather than by turns."""
+"""The default of ``DataConfig.reward_ranked``."""
 
 
 @dataclass
@@ -29,7 +29,13 @@ class DataConfig:
     min_turn_gap: int = 2
     """A success is a rejected candidate only with at least this many more turns than the chosen one."""
     min_reward_gap: float = 2.0
-    """bandit_best_arm: a rejected candidate collected at least this much less reward than the chosen one."""
+    """Groups in ``reward_ranked``: a rejected candidate collected at least this much less reward than the
+    chosen one."""
+    reward_ranked: list[str] = field(default_factory=lambda: list(REWARD_RANKED))
+    """Groups whose successes are ranked by the reward collected (a game's ``total_reward``) instead of by
+    turns. bandit_best_arm's episodes all take 21 turns, so without it its successes tie: chosen drawn at
+    random among them, and only failures rejected. Ranking by reward prefers exploiting one arm, which
+    the game's goal (naming the best arm) does not reward."""
     success_as_rejected: bool = True
     """Allow clearly worse successes as rejected (otherwise only failures); tasks with no eligible
     rejected trajectory give no pair."""
@@ -37,7 +43,7 @@ class DataConfig:
     """Preference pairs drawn per task (each with a different rejected trajectory when possible)."""
     sft_per_task: int | None = None
     """Keep at most this many successes of each task as SFT rows, the best-ranked first (fewest turns;
-    bandit_best_arm: most reward; ties in the order played). None: every success, the paper's setting.
+    groups in ``reward_ranked``: most reward; ties in the order played). None: every success, the paper's setting.
     A task the model wins often otherwise fills the SFT set with its near-copies."""
     max_tokens: int | None = None
     """Drop trajectories longer than this many tokens (None: keep all); needs token counts."""
@@ -128,7 +134,7 @@ def build_sft_set(trajectories: Sequence[Trajectory], config: DataConfig | None 
     rows = [t for t in _usable(trajectories, config, stats, lengths) if t.success]
     if config.sft_per_task is not None:
         kept = {id(t) for task in group_by_task(rows).values()
-                for t in sorted(task, key=_rank_key, reverse=True)[:config.sft_per_task]}
+                for t in sorted(task, key=lambda t: _rank_key(t, config), reverse=True)[:config.sft_per_task]}
         rows = [t for t in rows if id(t) in kept]
     stats.sft_rows = len(rows)
     for t in rows:
@@ -141,13 +147,13 @@ def _clearly_worse(candidate: Trajectory, chosen: Trajectory, config: DataConfig
         return True
     if not config.success_as_rejected:
         return False
-    if chosen.group in REWARD_RANKED:
+    if chosen.group in config.reward_ranked:
         return _reward(candidate) <= _reward(chosen) - config.min_reward_gap
     return candidate.num_turns >= chosen.num_turns + config.min_turn_gap
 
 
-def _rank_key(t: Trajectory) -> float:
-    return _reward(t) if t.group in REWARD_RANKED else -float(t.num_turns)
+def _rank_key(t: Trajectory, config: DataConfig) -> float:
+    return _reward(t) if t.group in config.reward_ranked else -float(t.num_turns)
 
 
 def build_preference_pairs(trajectories: Sequence[Trajectory], config: DataConfig | None = None,
@@ -166,8 +172,8 @@ def build_preference_pairs(trajectories: Sequence[Trajectory], config: DataConfi
         if not successes:
             stats.tasks_without_success += 1
             continue
-        best = max(_rank_key(t) for t in successes)
-        top = [t for t in successes if _rank_key(t) == best]
+        best = max(_rank_key(t, config) for t in successes)
+        top = [t for t in successes if _rank_key(t, config) == best]
         chosen = top[int(rng.integers(len(top)))]
         worse = [t for t in items if t is not chosen and _clearly_worse(t, chosen, config)]
         if not worse:
