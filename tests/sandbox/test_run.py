@@ -143,9 +143,9 @@ def test_hostile_neighbours_do_not_break_parallel_runs(kind):
     bomb = "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n"
     spin = "while True:\n    pass\n"
     normal = "import os\nr = os.fork()\nif r == 0:\n    os._exit(0)\nos.waitpid(r, 0)\nprint('ok')\n"
-    jobs = [bomb, spin] + [normal] * 10
+    jobs = [(bomb, 1.5), (spin, 1.5)] + [(normal, 20.0)] * 10  # normal runs get room to wait for a core
     with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        results = list(pool.map(lambda code: run(kind, code, timeout_s=1.5), jobs))
+        results = list(pool.map(lambda job: run(kind, job[0], timeout_s=job[1]), jobs))
     assert results[0].timed_out and results[1].timed_out
     for result in results[2:]:
         assert result.passed and result.stdout == "ok\n", (result.stderr, result.killed_reason)
