@@ -34,8 +34,8 @@ class DataConfig:
     reward_ranked: list[str] = field(default_factory=lambda: list(REWARD_RANKED))
     """Groups whose successes are ranked by the reward collected (a game's ``total_reward``) instead of by
     turns. bandit_best_arm's episodes all take 21 turns, so without it its successes tie: chosen drawn at
-    random among them, and only failures rejected. Ranking by reward prefers exploiting one arm, which
-    the game's goal (naming the best arm) does not reward."""
+    random among them, and only failures rejected. Ranking by reward prefers the wins that exploited one
+    arm most, though the game is won by naming the best arm (docs/paprika.md, "Why bandit falls")."""
     success_as_rejected: bool = True
     """Allow clearly worse successes as rejected (otherwise only failures); tasks with no eligible
     rejected trajectory give no pair."""

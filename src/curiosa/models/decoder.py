@@ -122,8 +122,8 @@ class LeanDecoder:
         ``input_ids``/``positions``: the new tokens, [T] (decoding: one per fed row, in row order;
         checking a draft: a few per fed row; prefill: chunks packed end to end). ``keys``/``values``:
         per layer, the cache [rows, kv_heads, capacity, dim]; token i is written at (``write[0][i]``,
-        ``write[1][i]``). ``used``: columns attended. ``rows``: how the pass meets the cache's leading rows (decoding or checking when it
-        has spans).
+        ``write[1][i]``). ``used``: columns attended. ``rows``: how the pass meets the cache's leading
+        rows (decoding or checking when it has spans).
         """
         checking = rows.checking
         decoding = bool(rows.spans) and not checking

@@ -7,11 +7,10 @@ packed end to end as one sequence (no padding), each written in place after its 
 attended over its row's own history, and only each row's last logits are computed; then the rows
 decode together, one forward pass per token, each new token written at its own row's end (with
 drafting, a pass feeds each row its new token and a prompt-lookup draft of the next ones, and keeps
-the drafted tokens sampling picks). A row whose
-reply has ended sits the following passes out where it is (nothing is moved), and the rows still
-decoding attend in groups of neighbouring rows, each group only up to its own longest row
-(``models.attention.decode_spans``): rows stay in the order their episodes started, so neighbours have
-similar lengths. Nothing is copied as the cache grows (capacity grows by half when needed). A resample
+the drafted tokens sampling picks). A row whose reply has ended sits the following passes out where
+it is (nothing is moved), and the rows still decoding attend in groups of neighbouring rows, each
+group only up to its own longest row (``models.attention.decode_spans``): rows stay in the order their
+episodes started, so neighbours have similar lengths. Nothing is copied as the cache grows (capacity grows by half when needed). A resample
 rewinds the row to where the rejected reply began. A token's position is its column; finished
 episodes' rows are removed, the rows after them moving up in order.
 
