@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import torch
@@ -65,3 +66,17 @@ def test_two_processes_with_accelerate_launch_match_one(tmp_path, model_dir, tra
     a, b = weights(single / "model"), weights(double / "model")
     for name in a:
         torch.testing.assert_close(a[name], b[name], rtol=1e-3, atol=1e-5)
+
+
+@pytest.mark.slow
+def test_a_checkpoint_holds_every_process_state_when_one_process_saves_late(tmp_path, model_dir, trajectory_file,
+                                                                             accelerate_launch):
+    out = tmp_path / "run"
+    script = str(Path(__file__).with_name("slow_rank_checkpoint.py"))
+    accelerate_launch([script, *train_cmd("sft", model_dir, trajectory_file, out, "train.max_steps=3",
+                                          "train.save_every=1", "train.keep_checkpoints=2")[2:]])
+    checkpoints = sorted((out / "checkpoints").glob("step-*"))
+    assert [c.name for c in checkpoints] == ["step-000001", "step-000002"]  # none at the last step
+    for checkpoint in checkpoints:  # each process's random state, written into the folder before it is renamed
+        assert {p.name for p in checkpoint.glob("random_states_*.pkl")} == {"random_states_0.pkl", "random_states_1.pkl"}
+    assert not list((out / "checkpoints").glob(".tmp-*"))

@@ -348,6 +348,7 @@ class Trainer:
             shutil.rmtree(tmp)
         acc.wait_for_everyone()
         acc.save_state(str(tmp))
+        acc.wait_for_everyone()  # every rank writes its own files into tmp before it is renamed
         if acc.is_main_process:
             state = {"step": self.step, "trainer": self.name, **self.extra_state()}
             (tmp / "trainer_state.json").write_text(json.dumps(state))
