@@ -79,9 +79,10 @@ def run_engine(args) -> dict:
     model, tokenizer = _load(args)
     jobs = _jobs(args)
     sampling = SamplingConfig(temperature=args.temperature, min_p=args.min_p, max_new_tokens=args.max_new_tokens)
-    backend = TransformersBackend(model, tokenizer, draft_tokens=args.draft_tokens, draft_budget=args.draft_budget)
-    engine = RolloutEngine(backend, sampling,
-                           EngineConfig(max_concurrent=args.batch, max_resamples=args.max_resamples, progress=False))
+    backend = TransformersBackend(model, tokenizer, draft_tokens=args.draft_tokens, draft_budget=args.draft_budget,
+                                  refill_share=args.refill_share)
+    engine = RolloutEngine(backend, sampling, EngineConfig(max_concurrent=args.batch, max_resamples=args.max_resamples,
+                                                           progress=False, continuous=args.continuous))
     start = time.perf_counter()
     trajectories = engine.run(jobs)
     seconds = time.perf_counter() - start
@@ -184,6 +185,8 @@ LABELS = {"engine": "(a) engine", "batched": "(b) batched generate", "sequential
 
 def main() -> None:
     from curiosa.rollout.backends import DRAFT_BUDGET, DRAFT_TOKENS
+    from curiosa.rollout.backends.transformers_backend import REFILL_SHARE
+    from curiosa.rollout.engine import EngineConfig
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default="default", help="model directory ('default': the embedded model)")
@@ -201,6 +204,11 @@ def main() -> None:
                         help=f"engine: prompt-lookup draft per row and pass (0: off; default {DRAFT_TOKENS}, the backend's)")
     parser.add_argument("--draft-budget", type=int, default=DRAFT_BUDGET,
                         help=f"engine: most tokens a checking pass feeds (default {DRAFT_BUDGET}, the backend's)")
+    parser.add_argument("--continuous", action=argparse.BooleanOptionalAction, default=EngineConfig.continuous,
+                        help="engine: continuous batching (an episode's next turn joins the running passes) or rounds")
+    parser.add_argument("--refill-share", type=float, default=REFILL_SHARE,
+                        help=f"engine, continuous: prefill waiting turns once they are this share of the rows "
+                             f"(default {REFILL_SHARE})")
     parser.add_argument("--sequential-episodes", type=int, default=16,
                         help="episodes the one-at-a-time player plays, spread evenly over the others' (it is slow); "
                              "speedups compare episodes per second")
@@ -251,7 +259,8 @@ def main() -> None:
                "peak_rss_mb": round(max(r["peak_rss_mb"] for r in results.values()), 1),
                "episodes": a["episodes"], "batch": args.batch, "dtype": args.dtype, "lean": a["lean"],
                "decode_seconds": p["decode_seconds"], "prefill_seconds": p["prefill_seconds"],
-               "draft_tokens": args.draft_tokens, "draft_kept": p["draft_kept"]}
+               "draft_tokens": args.draft_tokens, "draft_kept": p["draft_kept"], "continuous": args.continuous,
+               "refill_share": args.refill_share}
     for mode, key in (("batched", "speedup_vs_batched_generate"), ("sequential", "speedup")):
         if mode in results:
             b = results[mode]

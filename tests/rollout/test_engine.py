@@ -71,6 +71,32 @@ def test_model_rollouts_are_deterministic_and_diverse(tiny_model, tiny_tokenizer
     assert len({ids for _, ids in first}) == len(first)
 
 
+@pytest.mark.parametrize("refill_share", [0.0, 0.25, 1.0])
+def test_continuous_batching_plays_the_same_episodes_as_rounds(tiny_model, tiny_tokenizer, refill_share):
+    """With continuous batching an episode's next turn joins the passes still running (one generate call for
+    the whole run), and every episode is played as in rounds: its draws are its own, and this float32 model
+    rounds the same in any batch."""
+    jobs = make_jobs(tasks("wordle", "math_synthetic", "mastermind", n=3), samples_per_task=2)  # math: 2 turns
+    sampling = SamplingConfig(temperature=1.0, max_new_tokens=12, seed=5)
+
+    def run(continuous):
+        backend = TransformersBackend(tiny_model, tiny_tokenizer, refill_share=refill_share)
+        calls = []
+        generate = backend.generate
+        backend.generate = lambda requests, *args, **kw: calls.append(len(requests)) or generate(requests, *args, **kw)
+        engine = RolloutEngine(backend, sampling, EngineConfig(max_concurrent=4, max_resamples=1, progress=False,
+                                                               continuous=continuous))
+        trajectories = engine.run(jobs)
+        return {t.id: (t.input_ids, t.agent_mask, t.stop_reason, t.format_errors) for t in trajectories}, calls
+
+    rounds, round_calls = run(False)
+    continuous, continuous_calls = run(True)
+    assert continuous == rounds and len(rounds) == len(jobs)
+    assert any(0 in mask[mask.index(1):] for _, mask, _, _ in rounds.values() if 1 in mask)  # a turn after a reply
+    assert any(errors for *_, errors in rounds.values())  # resamples: the same prompt again under one key
+    assert continuous_calls == [4] and len(round_calls) > 1
+
+
 def test_system_prompt_is_prepended(tiny_tokenizer):
     chat = ChatTokenizer(tiny_tokenizer)
     engine = RolloutEngine(ScriptedBackend("expert", chat=chat),

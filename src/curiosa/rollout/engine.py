@@ -34,6 +34,10 @@ class EngineConfig:
     """Optional system message put before every game's instruction."""
     progress: bool = True
     """Show a progress bar with the live success rate."""
+    continuous: bool = False
+    """Continuous batching, on backends that offer it (transformers): an episode whose reply ends is
+    stepped at once and its next turn (or a waiting episode) joins the passes still running, instead of
+    waiting for every live episode's reply (rounds). The same trajectories to rounding (docs/rollout.md)."""
 
 
 @dataclass(frozen=True)
@@ -117,41 +121,62 @@ class RolloutEngine:
         done: list[Trajectory] = []
         policy = self.policy_record()
         bar = self._progress(len(jobs))
+
+        def fill() -> list[TurnRequest]:
+            """Start waiting episodes while there is room; their first requests."""
+            started = []
+            while waiting and len(live) < self.config.max_concurrent:
+                job = waiting.popleft()
+                if job.id in live:
+                    raise ValueError(f"job {job.id} is listed twice")
+                live[job.id] = self._start(job)
+                started.append(job.id)
+            return [self._request(live[k]) for k in started]
+
+        def answer(request: TurnRequest, result: Any) -> list[TurnRequest]:
+            """Apply a reply; the requests that follow it (the episode's next turn, or new episodes)."""
+            ep = live[request.key]
+            self.stats["prefill_tokens"] += result.prefill_tokens
+            self.stats["generated_tokens"] += len(result.token_ids)
+            finished = self._advance(ep, result)
+            if finished is None:
+                return [self._request(ep)]
+            del live[request.key]
+            self.backend.release(request.key)
+            trajectory = self._trajectory(ep, finished, policy)
+            done.append(trajectory)
+            self.stats["episodes"] += 1
+            self.stats["successes"] += int(trajectory.success)
+            self.stats["turns"] += trajectory.num_turns
+            if on_trajectory is not None:
+                on_trajectory(trajectory)
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix(success=f"{self.stats['successes'] / self.stats['episodes']:.1%}")
+            return fill()
+
+        continuous = self.config.continuous and getattr(self.backend, "continuous", False)
         try:
-            while waiting or live:
-                while waiting and len(live) < self.config.max_concurrent:
-                    job = waiting.popleft()
-                    if job.id in live:
-                        raise ValueError(f"job {job.id} is listed twice")
-                    live[job.id] = self._start(job)
-                keys = list(live)
-                requests = [TurnRequest(k, list(live[k].messages), list(live[k].ids) if live[k].ids is not None else None)
-                            for k in keys]
+            requests = fill()
+            while requests:
+                if continuous:
+                    self.backend.generate(requests, self.sampling, on_result=answer)  # type: ignore[call-arg]
+                    requests = fill()
+                    continue
                 results = self.backend.generate(requests, self.sampling)
-                for key, result in zip(keys, results):
-                    ep = live[key]
-                    self.stats["prefill_tokens"] += result.prefill_tokens
-                    self.stats["generated_tokens"] += len(result.token_ids)
-                    finished = self._advance(ep, result)
-                    if finished is not None:
-                        del live[key]
-                        self.backend.release(key)
-                        trajectory = self._trajectory(ep, finished, policy)
-                        done.append(trajectory)
-                        self.stats["episodes"] += 1
-                        self.stats["successes"] += int(trajectory.success)
-                        self.stats["turns"] += trajectory.num_turns
-                        if on_trajectory is not None:
-                            on_trajectory(trajectory)
-                        if bar is not None:
-                            bar.update(1)
-                            bar.set_postfix(success=f"{self.stats['successes'] / self.stats['episodes']:.1%}")
+                for request, result in zip(requests, results):
+                    answer(request, result)
+                requests = [self._request(live[k]) for k in live]
         finally:
             for key in live:
                 self.backend.release(key)
             if bar is not None:
                 bar.close()
         return done
+
+    @staticmethod
+    def _request(ep: _Episode) -> TurnRequest:
+        return TurnRequest(ep.job.id, list(ep.messages), list(ep.ids) if ep.ids is not None else None)
 
     # ----------------------------------------------------------------- episode steps
     def _start(self, job: EpisodeJob) -> _Episode:

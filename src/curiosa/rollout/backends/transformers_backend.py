@@ -24,7 +24,7 @@ from __future__ import annotations
 import inspect
 import time
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import torch
 from transformers import Cache, CacheLayerMixin
@@ -38,6 +38,10 @@ from curiosa.rollout.drafting import PromptLookup
 from curiosa.rollout.sampling import Sampler
 from curiosa.rollout.types import SamplingConfig, TurnRequest, TurnResult
 from curiosa.runtime import trim_freed_memory
+
+REFILL_SHARE = 0.25
+"""Continuous batching: waiting requests are prefilled once they are at least this share of the rows
+(decoding and waiting): a prefill pass costs about what a decoding pass does, so a few at a time."""
 
 
 @dataclass
@@ -209,20 +213,26 @@ class TransformersBackend:
     sampling picks. ``draft_budget``: the most tokens a checking pass feeds in all, so drafts go to passes
     with few rows (with ``rows`` rows left, each row's draft is at most ``draft_budget // rows - 1``
     tokens), where a pass costs little more for a few tokens more per row.
+
+    ``refill_share``: with ``generate``'s ``on_result`` (continuous batching), prefill the requests it
+    returned once they are this share of the rows (0: at every pass; 1: only when no row decodes).
     """
 
     token_level = True
 
     def __init__(self, model: Any, tokenizer: Any, *, chat: ChatTokenizer | None = None,
                  name: str | None = None, lean: bool | None = None, lean_dtype: str | None = None,
-                 draft_tokens: int = DRAFT_TOKENS, draft_budget: int = DRAFT_BUDGET) -> None:
+                 draft_tokens: int = DRAFT_TOKENS, draft_budget: int = DRAFT_BUDGET,
+                 refill_share: float = REFILL_SHARE) -> None:
         from curiosa.models import decoder
         from curiosa.models.dtype import resolve_dtype
         from curiosa.runtime import keep_freed_memory
 
         if draft_tokens < 0 or draft_budget < 1:
             raise ValueError(f"draft_tokens must be >= 0 and draft_budget >= 1, got {draft_tokens} and {draft_budget}")
-        self.draft_tokens, self.draft_budget = draft_tokens, draft_budget
+        if not 0 <= refill_share <= 1:
+            raise ValueError(f"refill_share must be in [0, 1], got {refill_share}")
+        self.draft_tokens, self.draft_budget, self.refill_share = draft_tokens, draft_budget, refill_share
         keep_freed_memory()
         attention.use(model)
         self.model = model.eval()
@@ -267,37 +277,69 @@ class TransformersBackend:
             self._keys[self._keys.index(key)] = None
         self._seeds.forget(key)
 
+    continuous = True
+    """``generate`` takes ``on_result``: a reply that ends hands its result back at once, and the
+    follow-up requests it returns join the passes already running (continuous batching)."""
+
     @torch.inference_mode()
-    def generate(self, requests: Sequence[TurnRequest], sampling: SamplingConfig) -> list[TurnResult]:
+    def generate(self, requests: Sequence[TurnRequest], sampling: SamplingConfig,
+                 on_result: Callable[[TurnRequest, TurnResult], Sequence[TurnRequest]] | None = None,
+                 ) -> list[TurnResult]:
+        """One reply per request. With ``on_result``, each reply is handed to it as soon as it ends, and the
+        requests it returns (an episode's next turn, a new episode) are prefilled and decoded alongside the
+        rows still decoding, once enough of them wait (``refill_share``); the result list then holds
+        ``requests``' results and then every added request's, in the order they were added."""
         if not requests:
             return []
         if self._sampling != sampling:
             self._sampler, self._sampling = Sampler(sampling, self.device), sampling
-        keys = [r.key for r in requests]
-        if len(set(keys)) != len(keys):
-            raise ValueError("two requests in one call share an episode key")
-        for req in requests:
-            if req.prompt_ids is None:
-                raise ValueError(f"request {req.key!r} has no prompt_ids: the transformers backend works on tokens")
-        self._remove_released()
-        rows = [self._row_for(key) for key in keys]  # rows never move during a call; rows not asked for sit it out
-        deltas = [self._reconcile(row, list(req.prompt_ids)) for req, row in zip(requests, rows)]  # type: ignore[arg-type]
-        self.stats["prefill_tokens"] += sum(len(d) for d in deltas)
-        # Each request draws from its own stream, seeded by (run seed, episode, prompt, resample count) as on
-        # the other backends: an episode's draws do not depend on which others share its batch (its logits
-        # do, to rounding: docs/rollout.md, Sampling).
-        streams = [torch.Generator().manual_seed(self._seeds.seed(sampling.seed, r.key, r.prompt_ids))
-                   for r in requests]  # type: ignore[arg-type]
-        logits, at = self._forward({row: d for row, d in zip(rows, deltas)})
-        out: list[list[int]] = [[] for _ in requests]
         stop = self.chat.stop_token_id
-        lookups = [self._lookup(row) for row in rows] if self.draft_tokens else None
-        spare: list[list[torch.Tensor]] = [[] for _ in requests]
-        checks = {i: (at[row], []) for i, row in enumerate(rows)}  # request -> (its first logits, draft fed)
-        while checks:
+        calls: list[TurnRequest] = []
+        rows: dict[int, int] = {}  # request -> its row, for the requests not yet answered
+        out: list[list[int]] = []
+        spare: list[list[torch.Tensor]] = []
+        streams: list[torch.Generator] = []
+        lookups: list[PromptLookup | None] = []
+        deltas: list[list[int]] = []
+        results: list[TurnResult | None] = []
+        pending: list[TurnRequest] = []
+
+        def admit(new: Sequence[TurnRequest]) -> dict[int, list[int]]:
+            """Prefill ``new`` in one pass, sample each one's first tokens; return the rows to feed next."""
+            live = {calls[i].key for i in rows}
+            keys = [r.key for r in new]
+            if len(set(keys)) != len(keys) or live.intersection(keys):
+                raise ValueError("two requests in one call share an episode key")
+            for req in new:
+                if req.prompt_ids is None:
+                    raise ValueError(f"request {req.key!r} has no prompt_ids: the transformers backend works on tokens")
+            self._remove_released()  # rows of unanswered requests move up with their cache: look them up again
+            for i in rows:
+                rows[i] = self._keys.index(calls[i].key)
+            first = len(calls)
+            for req in new:
+                i = len(calls)
+                calls.append(req)
+                rows[i] = self._row_for(req.key)
+                deltas.append(self._reconcile(rows[i], list(req.prompt_ids)))  # type: ignore[arg-type]
+                self.stats["prefill_tokens"] += len(deltas[i])
+                # Each request draws from its own stream, seeded by (run seed, episode, prompt, resample count) as
+                # on the other backends: an episode's draws do not depend on which others share its passes (its
+                # logits do, to rounding: docs/rollout.md, Sampling).
+                streams.append(torch.Generator().manual_seed(self._seeds.seed(sampling.seed, req.key, req.prompt_ids)))  # type: ignore[arg-type]
+                out.append([])
+                spare.append([])
+                results.append(None)
+            added = range(first, len(calls))
+            logits, at = self._forward({rows[i]: deltas[i] for i in added})
+            lookups.extend(self._lookup(rows[i]) if self.draft_tokens else None for i in added)
+            return accept({i: (at[rows[i]], []) for i in added}, logits)
+
+        def accept(checks: dict[int, tuple[int, list[int]]], logits: torch.Tensor) -> dict[int, list[int]]:
+            """Sample every checked position, keep the tokens sampling agrees with; finish the replies that
+            ended. Returns, per request still decoding, the token to feed next."""
             picked, draws = self._sample(checks, logits, streams if sampling.temperature > 0 else None, spare)
             feed: dict[int, list[int]] = {}
-            drafts: dict[int, list[int]] = {}
             for i, (_, draft) in checks.items():
                 mine = picked[i]
                 sampled, ended = 0, False  # tokens taken: the draft's kept ones, then one of sampling's own
@@ -313,30 +355,43 @@ class TransformersBackend:
                 if draft:  # the cache keeps the fed token and the kept draft tokens
                     self.stats["draft_tokens"] += len(draft)
                     self.stats["draft_kept"] += sampled - 1
-                    del self._rows[rows[i]].tokens[len(self._rows[rows[i]].tokens) - len(draft) + sampled - 1:]
-                if lookups is not None:
-                    lookups[i].extend(mine[:sampled])
+                    tokens = self._rows[rows[i]].tokens
+                    del tokens[len(tokens) - len(draft) + sampled - 1:]
+                lookup = lookups[i]
+                if lookup is not None:
+                    lookup.extend(mine[:sampled])
                 if not ended:
                     feed[i] = [out[i][-1]]
-            k = min(self.draft_tokens, self.draft_budget // max(1, len(feed)) - 1)
-            for i in feed:
-                room = sampling.max_new_tokens - len(out[i]) - 1  # tokens the pass may still sample after the fed one
-                drafts[i] = lookups[i].draft(min(k, room)) if lookups is not None and k > 0 else []
+                    continue
+                del rows[i]
+                results[i] = self._result(out[i], len(deltas[i]), stop)
+                if on_result is not None:
+                    pending.extend(on_result(calls[i], results[i]))  # type: ignore[arg-type]
+            return feed
+
+        feed = admit(requests)
+        while True:
+            while pending and (not feed or len(pending) >= self.refill_share * (len(feed) + len(pending))):
+                new, pending[:] = list(pending), []
+                feed.update(admit(new))
             if not feed:
                 break
+            k = min(self.draft_tokens, self.draft_budget // len(feed) - 1)
+            drafts: dict[int, list[int]] = {}
+            for i in feed:
+                room = sampling.max_new_tokens - len(out[i]) - 1  # tokens the pass may still sample after the fed one
+                lookup = lookups[i]
+                drafts[i] = lookup.draft(min(k, room)) if lookup is not None and k > 0 else []
             logits, at = self._forward({rows[i]: feed[i] + drafts[i] for i in feed}, check=True)
-            checks = {i: (at[rows[i]], drafts[i]) for i in feed}
-        results = []
-        for i, req in enumerate(requests):
-            ids = out[i]
-            self.stats["generated_tokens"] += len(ids)
-            finished = bool(ids) and ids[-1] == stop
-            text_ids = ids[:-1] if finished else ids
-            results.append(TurnResult(
-                text=self.tokenizer.decode(text_ids, skip_special_tokens=False),
-                token_ids=ids, ended=finished, prefill_tokens=len(deltas[i]),
-            ))
-        return results
+            feed = accept({i: (at[rows[i]], drafts[i]) for i in feed}, logits)
+        return results  # type: ignore[return-value]
+
+    def _result(self, ids: list[int], prefilled: int, stop: int) -> TurnResult:
+        self.stats["generated_tokens"] += len(ids)
+        finished = bool(ids) and ids[-1] == stop
+        text_ids = ids[:-1] if finished else ids
+        return TurnResult(text=self.tokenizer.decode(text_ids, skip_special_tokens=False), token_ids=ids,
+                          ended=finished, prefill_tokens=prefilled)
 
     def _sample(self, checks: dict[int, tuple[int, list[int]]], logits: torch.Tensor,
                 streams: list[torch.Generator] | None,
