@@ -1,4 +1,7 @@
+import copy
+
 import pytest
+import torch
 
 from curiosa import envs, policies
 from curiosa.models.chat import ChatTokenizer
@@ -71,30 +74,51 @@ def test_model_rollouts_are_deterministic_and_diverse(tiny_model, tiny_tokenizer
     assert len({ids for _, ids in first}) == len(first)
 
 
+def _play(model, tokenizer, jobs, continuous, max_concurrent, refill_share=0.25):
+    """Trajectories by id, and the number of requests of each generate call."""
+    backend = TransformersBackend(model, tokenizer, refill_share=refill_share)
+    calls = []
+    generate = backend.generate
+
+    def counted(requests, sampling, on_result=None):
+        calls.append(len(requests))
+        return generate(requests, sampling, on_result=on_result)
+
+    backend.generate = counted
+    engine = RolloutEngine(backend, SamplingConfig(temperature=1.0, max_new_tokens=12, seed=5),
+                           EngineConfig(max_concurrent=max_concurrent, max_resamples=1, progress=False,
+                                        continuous=continuous))
+    trajectories = engine.run(jobs)
+    return {t.id: (t.input_ids, t.agent_mask, t.stop_reason, t.format_errors) for t in trajectories}, calls
+
+
+@pytest.fixture(scope="module")
+def ending_model(tiny_model, tiny_tokenizer):
+    """The tiny model, more often ending its replies: they end after different numbers of tokens, so rows
+    are still decoding when others' next turns join."""
+    model = copy.deepcopy(tiny_model)
+    with torch.no_grad():
+        model.lm_head.weight[ChatTokenizer(tiny_tokenizer).stop_token_id] *= 2
+    return model
+
+
 @pytest.mark.parametrize("refill_share", [0.0, 0.25, 1.0])
-def test_continuous_batching_plays_the_same_episodes_as_rounds(tiny_model, tiny_tokenizer, refill_share):
-    """With continuous batching an episode's next turn joins the passes still running (one generate call for
-    the whole run), and every episode is played as in rounds: its draws are its own, and this float32 model
+def test_continuous_batching_plays_the_same_episodes_as_rounds(ending_model, tiny_tokenizer, refill_share):
+    """While episodes wait, an episode's next turn joins the passes still running (one generate call until
+    none wait), and every episode is played as in rounds: its draws are its own, and this float32 model
     rounds the same in any batch."""
     jobs = make_jobs(tasks("wordle", "math_synthetic", "mastermind", n=3), samples_per_task=2)  # math: 2 turns
-    sampling = SamplingConfig(temperature=1.0, max_new_tokens=12, seed=5)
-
-    def run(continuous):
-        backend = TransformersBackend(tiny_model, tiny_tokenizer, refill_share=refill_share)
-        calls = []
-        generate = backend.generate
-        backend.generate = lambda requests, *args, **kw: calls.append(len(requests)) or generate(requests, *args, **kw)
-        engine = RolloutEngine(backend, sampling, EngineConfig(max_concurrent=4, max_resamples=1, progress=False,
-                                                               continuous=continuous))
-        trajectories = engine.run(jobs)
-        return {t.id: (t.input_ids, t.agent_mask, t.stop_reason, t.format_errors) for t in trajectories}, calls
-
-    rounds, round_calls = run(False)
-    continuous, continuous_calls = run(True)
-    assert continuous == rounds and len(rounds) == len(jobs)
+    rounds, round_calls = _play(ending_model, tiny_tokenizer, jobs, False, 4)
+    continuous, continuous_calls = _play(ending_model, tiny_tokenizer, jobs, True, 4, refill_share)
+    assert len({mask.count(1) for _, mask, _, _ in rounds.values()}) > 1  # replies of different lengths    assert continuous == rounds and len(rounds) == len(jobs)
     assert any(0 in mask[mask.index(1):] for _, mask, _, _ in rounds.values() if 1 in mask)  # a turn after a reply
     assert any(errors for *_, errors in rounds.values())  # resamples: the same prompt again under one key
-    assert continuous_calls == [4] and len(round_calls) > 1
+    assert continuous_calls[0] == 4 and len(continuous_calls) < len(round_calls)
+
+
+def test_continuous_batching_with_no_episode_waiting_plays_in_rounds(ending_model, tiny_tokenizer):
+    jobs = make_jobs(tasks("math_synthetic", n=3), samples_per_task=2)
+    assert _play(ending_model, tiny_tokenizer, jobs, True, 8) == _play(ending_model, tiny_tokenizer, jobs, False, 8)
 
 
 def test_system_prompt_is_prepended(tiny_tokenizer):

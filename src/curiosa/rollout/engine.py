@@ -9,6 +9,7 @@ themselves, such as the two-attempt tasks, the reply is stepped and play goes on
 
 from __future__ import annotations
 
+import inspect
 import zlib
 from collections import deque
 from dataclasses import dataclass, field
@@ -34,10 +35,12 @@ class EngineConfig:
     """Optional system message put before every game's instruction."""
     progress: bool = True
     """Show a progress bar with the live success rate."""
-    continuous: bool = False
-    """Continuous batching, on backends that offer it (transformers): an episode whose reply ends is
-    stepped at once and its next turn (or a waiting episode) joins the passes still running, instead of
-    waiting for every live episode's reply (rounds). The same trajectories to rounding (docs/rollout.md)."""
+    continuous: bool = True
+    """Continuous batching, on backends that offer it (transformers): while episodes wait for a place, an
+    episode whose reply ends is stepped at once and its next turn (or a waiting episode) joins the passes
+    still running, instead of waiting for every live episode's reply; once none wait, play goes on in
+    rounds (False: rounds throughout). The same trajectories to rounding; 8.5% faster at 256 episodes
+    and batch 64 on a 2-core CPU (docs/rollout.md)."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,16 @@ class _Episode:
     format_errors: int = 0
     invalid_actions: int = 0
     last_info: dict[str, Any] = field(default_factory=dict)
+
+
+def takes_on_result(backend: Backend) -> bool:
+    """Whether the backend's ``generate`` offers continuous batching (an ``on_result`` parameter), read
+    from its signature: a wrapper that forwards other attributes but not this parameter is played in
+    rounds."""
+    try:
+        return "on_result" in inspect.signature(backend.generate).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 class RolloutEngine:
@@ -134,13 +147,14 @@ class RolloutEngine:
             return [self._request(live[k]) for k in started]
 
         def answer(request: TurnRequest, result: Any) -> list[TurnRequest]:
-            """Apply a reply; the requests that follow it (the episode's next turn, or new episodes)."""
+            """Apply a reply; the requests that follow it at once: the episode's next turn while episodes
+            wait (afterwards it waits for the next round), new episodes when it is over."""
             ep = live[request.key]
             self.stats["prefill_tokens"] += result.prefill_tokens
             self.stats["generated_tokens"] += len(result.token_ids)
             finished = self._advance(ep, result)
             if finished is None:
-                return [self._request(ep)]
+                return [self._request(ep)] if waiting else []
             del live[request.key]
             self.backend.release(request.key)
             trajectory = self._trajectory(ep, finished, policy)
@@ -155,17 +169,16 @@ class RolloutEngine:
                 bar.set_postfix(success=f"{self.stats['successes'] / self.stats['episodes']:.1%}")
             return fill()
 
-        continuous = self.config.continuous and getattr(self.backend, "continuous", False)
+        continuous = self.config.continuous and takes_on_result(self.backend)
         try:
             requests = fill()
             while requests:
-                if continuous:
+                if continuous and waiting:
                     self.backend.generate(requests, self.sampling, on_result=answer)  # type: ignore[call-arg]
-                    requests = fill()
-                    continue
-                results = self.backend.generate(requests, self.sampling)
-                for request, result in zip(requests, results):
-                    answer(request, result)
+                else:
+                    results = self.backend.generate(requests, self.sampling)
+                    for request, result in zip(requests, results):
+                        answer(request, result)
                 requests = [self._request(live[k]) for k in live]
         finally:
             for key in live:

@@ -12,7 +12,9 @@ it is (nothing is moved), and the rows still decoding attend in groups of neighb
 group only up to its own longest row (``models.attention.decode_spans``): rows stay in the order their
 episodes started, so neighbours have similar lengths. Nothing is copied as the cache grows (capacity grows by half when needed). A resample
 rewinds the row to where the rejected reply began. A token's position is its column; finished
-episodes' rows are removed, the rows after them moving up in order.
+episodes' rows are removed, the rows after them moving up in order. With ``on_result`` (continuous
+batching) a call goes on past its requests: each reply is handed back as it ends, and the requests that
+follow it are prefilled into the running passes, a few at a time.
 
 The cache is a transformers ``Cache`` built from curiosa's own cache layers, and the model runs with
 curiosa's attention (``curiosa.models.attention``), registered and selected through transformers'
@@ -276,10 +278,6 @@ class TransformersBackend:
         if key in self._keys:
             self._keys[self._keys.index(key)] = None
         self._seeds.forget(key)
-
-    continuous = True
-    """``generate`` takes ``on_result``: a reply that ends hands its result back at once, and the
-    follow-up requests it returns join the passes already running (continuous batching)."""
 
     @torch.inference_mode()
     def generate(self, requests: Sequence[TurnRequest], sampling: SamplingConfig,
