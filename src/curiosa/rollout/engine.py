@@ -1,7 +1,9 @@
 """The rollout engine: many episodes of many games played at once by one backend.
 
 Every round, each live episode asks for its next reply and the backend answers them all in one
-batch. An unreadable reply is resampled (the episode asks again with the same prompt, which a
+batch; while episodes wait for a place, a backend that offers it (``on_result``) takes each episode's
+next turn, or a waiting episode, into its running passes as soon as a reply is stepped (continuous
+batching). An unreadable reply is resampled (the episode asks again with the same prompt, which a
 token-level backend serves from its cache) up to ``max_resamples`` times per turn; then the episode
 ends with stop reason ``format_failure`` (or, for environments that judge unreadable replies
 themselves, such as the two-attempt tasks, the reply is stepped and play goes on). Finished episodes make room for waiting ones at once.

@@ -64,7 +64,9 @@ class Backend(Protocol):
 
     def generate(self, requests: Sequence[TurnRequest], sampling: SamplingConfig) -> list[TurnResult]:
         """One reply per request, in order. A request may repeat an earlier prompt (a resample): the
-        backend must then forget what it generated after that prompt."""
+        backend must then forget what it generated after that prompt. A backend may also take an
+        ``on_result`` callback, which the engine then uses for continuous batching (the transformers
+        backend's ``generate`` says what it means)."""
         ...
 
     def release(self, key: str) -> None:
