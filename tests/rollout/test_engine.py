@@ -110,7 +110,8 @@ def test_continuous_batching_plays_the_same_episodes_as_rounds(ending_model, tin
     jobs = make_jobs(tasks("wordle", "math_synthetic", "mastermind", n=3), samples_per_task=2)  # math: 2 turns
     rounds, round_calls = _play(ending_model, tiny_tokenizer, jobs, False, 4)
     continuous, continuous_calls = _play(ending_model, tiny_tokenizer, jobs, True, 4, refill_share)
-    assert len({mask.count(1) for _, mask, _, _ in rounds.values()}) > 1  # replies of different lengths    assert continuous == rounds and len(rounds) == len(jobs)
+    assert continuous == rounds and len(rounds) == len(jobs)
+    assert len({mask.count(1) for _, mask, _, _ in rounds.values()}) > 1  # replies of different lengths
     assert any(0 in mask[mask.index(1):] for _, mask, _, _ in rounds.values() if 1 in mask)  # a turn after a reply
     assert any(errors for *_, errors in rounds.values())  # resamples: the same prompt again under one key
     assert continuous_calls[0] == 4 and len(continuous_calls) < len(round_calls)
