@@ -37,12 +37,12 @@ class EngineConfig:
     """Optional system message put before every game's instruction."""
     progress: bool = True
     """Show a progress bar with the live success rate."""
-    continuous: bool = True
+    continuous: bool = False
     """Continuous batching, on backends that offer it (transformers): while episodes wait for a place, an
     episode whose reply ends is stepped at once and its next turn (or a waiting episode) joins the passes
     still running, instead of waiting for every live episode's reply; once none wait, play goes on in
-    rounds (False: rounds throughout). The same trajectories to rounding; 8.5% faster at 256 episodes
-    and batch 64 on a 2-core CPU (docs/rollout.md)."""
+    rounds. The same trajectories to rounding. Off by default: on a 2-core CPU at batch 64 it was 8.5%
+    faster with 256 episodes but 18% slower with 128 (docs/rollout.md)."""
 
 
 @dataclass(frozen=True)
