@@ -137,8 +137,10 @@ class RolloutEngine:
         policy = self.policy_record()
         bar = self._progress(len(jobs))
 
-        def fill() -> list[TurnRequest]:
-            """Start waiting episodes while there is room; their first requests."""
+        continuous = self.config.continuous and takes_on_result(self.backend)
+
+        def fill() -> list[str]:
+            """Start waiting episodes while there is room; their keys."""
             started = []
             while waiting and len(live) < self.config.max_concurrent:
                 job = waiting.popleft()
@@ -146,17 +148,18 @@ class RolloutEngine:
                     raise ValueError(f"job {job.id} is listed twice")
                 live[job.id] = self._start(job)
                 started.append(job.id)
-            return [self._request(live[k]) for k in started]
+            return started
 
         def answer(request: TurnRequest, result: Any) -> list[TurnRequest]:
-            """Apply a reply; the requests that follow it at once: the episode's next turn while episodes
-            wait (afterwards it waits for the next round), new episodes when it is over."""
+            """Apply a reply. Continuous batching: the requests that follow it at once, the episode's next
+            turn while episodes wait (afterwards it waits for the next round), new episodes when it is over;
+            rounds: none (the next round asks every live episode)."""
             ep = live[request.key]
             self.stats["prefill_tokens"] += result.prefill_tokens
             self.stats["generated_tokens"] += len(result.token_ids)
             finished = self._advance(ep, result)
             if finished is None:
-                return [self._request(ep)] if waiting else []
+                return [self._request(ep)] if continuous and waiting else []
             del live[request.key]
             self.backend.release(request.key)
             trajectory = self._trajectory(ep, finished, policy)
@@ -169,11 +172,12 @@ class RolloutEngine:
             if bar is not None:
                 bar.update(1)
                 bar.set_postfix(success=f"{self.stats['successes'] / self.stats['episodes']:.1%}")
-            return fill()
+            started = fill()
+            return [self._request(live[k]) for k in started] if continuous else []
 
-        continuous = self.config.continuous and takes_on_result(self.backend)
         try:
-            requests = fill()
+            fill()
+            requests = [self._request(live[k]) for k in live]
             while requests:
                 if continuous and waiting:
                     self.backend.generate(requests, self.sampling, on_result=answer)  # type: ignore[call-arg]

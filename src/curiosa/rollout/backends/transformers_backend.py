@@ -1,20 +1,20 @@
 """Batched generation with transformers, reusing every episode's KV cache across its turns.
 
-All live episodes share one preallocated cache, one row each, and every row keeps its own tokens in
-its own columns 0..n-1. A turn only encodes what is new since the episode's last turn (the
-environment's reply and the next generation prompt): the new chunks of all rows go through the model
-packed end to end as one sequence (no padding), each written in place after its row's last token and
-attended over its row's own history, and only each row's last logits are computed; then the rows
-decode together, one forward pass per token, each new token written at its own row's end (with
-drafting, a pass feeds each row its new token and a prompt-lookup draft of the next ones, and keeps
-the drafted tokens sampling picks). A row whose reply has ended sits the following passes out where
-it is (nothing is moved), and the rows still decoding attend in groups of neighbouring rows, each
-group only up to its own longest row (``models.attention.decode_spans``): rows stay in the order their
-episodes started, so neighbours have similar lengths. Nothing is copied as the cache grows (capacity grows by half when needed). A resample
-rewinds the row to where the rejected reply began. A token's position is its column; finished
-episodes' rows are removed, the rows after them moving up in order. With ``on_result`` (continuous
-batching) a call goes on past its requests: each reply is handed back as it ends, and the requests that
-follow it are prefilled into the running passes, a few at a time.
+All live episodes share one preallocated cache, one row each, and every row keeps its own tokens in its
+own columns 0..n-1. A turn only encodes what is new since the episode's last turn (the environment's
+reply and the next generation prompt): the new chunks of all rows go through the model packed end to end
+as one sequence (no padding), each written in place after its row's last token and attended over its
+row's own history, and only each row's last logits are computed; then the rows decode together, one
+forward pass per token, each new token written at its own row's end (with drafting, a pass feeds each
+row its new token and a prompt-lookup draft of the next ones, and keeps the drafted tokens sampling
+picks). A row whose reply has ended sits the following passes out where it is (nothing is moved), and
+the rows still decoding attend in groups of neighbouring rows, each group only up to its own longest row
+(``models.attention.decode_spans``): rows stay in the order their episodes started, so neighbours have
+similar lengths. Nothing is copied as the cache grows (capacity grows by half when needed). A resample
+rewinds the row to where the rejected reply began. A token's position is its column; finished episodes'
+rows are removed, the rows after them moving up in order. With ``on_result`` (continuous batching) a
+call goes on past its requests: each reply is handed back as it ends, and the requests that follow it
+are prefilled into the running passes, a few at a time.
 
 The cache is a transformers ``Cache`` built from curiosa's own cache layers, and the model runs with
 curiosa's attention (``curiosa.models.attention``), registered and selected through transformers'
