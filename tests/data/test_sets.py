@@ -87,6 +87,17 @@ def test_without_reward_ranking_bandit_successes_tie_and_only_failures_are_rejec
     assert [r.id for r in rows] == ["k#0"], "ties keep the order played"
 
 
+def test_pairs_only_groups_give_pairs_but_no_sft_rows():
+    data = [traj("a", 0, True, 2), traj("a", 1, False, 6), traj("k", 0, True, 21, "bandit_best_arm", reward=12),
+            traj("k", 1, False, 21, "bandit_best_arm", reward=3)]
+    config = DataConfig(pairs_only=["bandit_best_arm"])
+    rows, stats = build_sft_set(data, config)
+    assert [r.id for r in rows] == ["a#0"] and "bandit_best_arm" not in stats.by_group
+    pairs, stats = build_preference_pairs(data, config)
+    assert sorted(p.id for p in pairs) == ["a#0>a#1", "k#0>k#1"] and stats.by_group["bandit_best_arm"]["pairs"] == 1
+    assert [r.id for r in build_sft_set(data)[0]] == ["a#0", "k#0"]
+
+
 def test_format_failures_and_long_trajectories_are_filtered():
     data = [traj("a", 0, True, 2), traj("a", 1, False, 1, stop="format_failure"), traj("a", 2, True, 5)]
     pairs, stats = build_preference_pairs(data, DataConfig(max_tokens=100), lengths={"a#0": 50, "a#1": 10, "a#2": 500})

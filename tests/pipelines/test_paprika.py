@@ -98,6 +98,8 @@ def test_bad_group_settings_are_named(tmp_path, base_dir):
         Paprika(_config(tmp_path, base_dir, "samples_per_group={chess: 4}"))
     with pytest.raises(KeyError, match=r"unknown group\(s\) bandit;"):  # a misspelt group would rank nothing
         Paprika(_config(tmp_path, base_dir, "selection.reward_ranked=[bandit]"))
+    with pytest.raises(KeyError, match=r"unknown group\(s\) bandit;"):
+        Paprika(_config(tmp_path, base_dir, "selection.pairs_only=[bandit]"))
     with pytest.raises(ValueError, match="samples must be at least 2"):
         PaprikaConfig(samples=1)
     with pytest.raises(ValueError, match="samples_per_group must be at least 2.*mastermind"):

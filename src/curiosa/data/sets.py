@@ -45,6 +45,10 @@ class DataConfig:
     """Keep at most this many successes of each task as SFT rows, the best-ranked first (fewest turns;
     groups in ``reward_ranked``: most reward; ties in the order played). None: every success, the paper's setting.
     A task the model wins often otherwise fills the SFT set with its near-copies."""
+    pairs_only: list[str] = field(default_factory=list)
+    """Groups whose successes give preference pairs but no SFT rows. For a group the model wins by luck
+    at the rollout temperature, imitating the wins teaches the luck, while a pair still says which of
+    two plays of the same task did better (bandit_best_arm: docs/paprika.md, "Why bandit falls")."""
     max_tokens: int | None = None
     """Drop trajectories longer than this many tokens (None: keep all); needs token counts."""
     exclude_format_failures: bool = True
@@ -128,10 +132,12 @@ def group_by_task(trajectories: Iterable[Trajectory]) -> dict[str, list[Trajecto
 
 def build_sft_set(trajectories: Sequence[Trajectory], config: DataConfig | None = None,
                   lengths: dict[str, int] | None = None) -> tuple[list[Trajectory], SelectionStats]:
-    """Every successful trajectory (after the filters), or each task's ``sft_per_task`` best ones."""
+    """Every successful trajectory (after the filters) outside ``pairs_only``, or each task's
+    ``sft_per_task`` best ones."""
     config = config or DataConfig()
     stats = SelectionStats(tasks=len({t.task_id for t in trajectories}))
-    rows = [t for t in _usable(trajectories, config, stats, lengths) if t.success]
+    pairs_only = set(config.pairs_only)
+    rows = [t for t in _usable(trajectories, config, stats, lengths) if t.success and t.group not in pairs_only]
     if config.sft_per_task is not None:
         kept = {id(t) for task in group_by_task(rows).values()
                 for t in sorted(task, key=lambda t: _rank_key(t, config), reverse=True)[:config.sft_per_task]}

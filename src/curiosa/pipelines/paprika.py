@@ -118,7 +118,8 @@ class Paprika:
         self.teacher = teacher
         self.dir = Path(config.output_dir)
         groups = list(config.groups) or list(envs.PAPRIKA_GROUPS)
-        named = [*groups, *config.leave_out, *config.samples_per_group, *config.selection.reward_ranked]
+        named = [*groups, *config.leave_out, *config.samples_per_group, *config.selection.reward_ranked,
+                 *config.selection.pairs_only]
         unknown = [g for g in named if g not in envs.names()]
         if unknown:
             raise KeyError(f"unknown group(s) {', '.join(unknown)}; known: {', '.join(envs.names())}")
