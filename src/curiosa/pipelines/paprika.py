@@ -130,6 +130,9 @@ class Paprika:
         self.train_groups = [g for g in groups if g not in config.leave_out]
         if not self.train_groups:
             raise ValueError("every group is left out: nothing to train on")
+        if not config.skip_sft and set(self.train_groups) <= set(config.selection.pairs_only):
+            raise ValueError(f"every trained group is in selection.pairs_only ({', '.join(self.train_groups)}): "
+                             "SFT would have no rows; set skip_sft=true or selection.pairs_only=[]")
         if config.first_train_task:  # a split it runs past is named now, not after the base model is built
             select_tasks(GenerateConfig(games=self.train_groups, split="train", first_task=config.first_train_task))
         self.timings: dict[str, float] = {}
