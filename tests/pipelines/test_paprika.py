@@ -104,6 +104,8 @@ def test_bad_group_settings_are_named(tmp_path, base_dir):
         Paprika(_config(tmp_path, base_dir, "groups=[bandit_best_arm]", "selection.pairs_only=[bandit_best_arm]"))
     Paprika(_config(tmp_path, base_dir, "groups=[bandit_best_arm]", "selection.pairs_only=[bandit_best_arm]",
                     "skip_sft=true"))
+    with pytest.raises(ValueError, match="every trained group is in selection.pairs_only"):  # selection narrows it
+        Paprika(_config(tmp_path, base_dir, "selection.groups=[mastermind]", "selection.pairs_only=[mastermind]"))
     with pytest.raises(ValueError, match="samples must be at least 2"):
         PaprikaConfig(samples=1)
     with pytest.raises(ValueError, match="samples_per_group must be at least 2.*mastermind"):

@@ -130,8 +130,10 @@ class Paprika:
         self.train_groups = [g for g in groups if g not in config.leave_out]
         if not self.train_groups:
             raise ValueError("every group is left out: nothing to train on")
-        if not config.skip_sft and set(self.train_groups) <= set(config.selection.pairs_only):
-            raise ValueError(f"every trained group is in selection.pairs_only ({', '.join(self.train_groups)}): "
+        wanted = config.selection.groups
+        self.data_groups = [g for g in self.train_groups if not wanted or g in wanted]  # never a left-out one
+        if self.data_groups and not config.skip_sft and set(self.data_groups) <= set(config.selection.pairs_only):
+            raise ValueError(f"every trained group is in selection.pairs_only ({', '.join(self.data_groups)}): "
                              "SFT would have no rows; set skip_sft=true or selection.pairs_only=[]")
         if config.first_train_task:  # a split it runs past is named now, not after the base model is built
             select_tasks(GenerateConfig(games=self.train_groups, split="train", first_task=config.first_train_task))
@@ -159,9 +161,7 @@ class Paprika:
         from curiosa.pipelines.train import TrainJob, run_training
 
         settings = replace(train, output_dir=str(self.dir / kind), seed=self.config.seed)
-        wanted = self.config.selection.groups
-        groups = [g for g in self.train_groups if not wanted or g in wanted]  # never a left-out group's episodes
-        selection = replace(self.config.selection, seed=self.config.seed, groups=groups)
+        selection = replace(self.config.selection, seed=self.config.seed, groups=self.data_groups)
         job = TrainJob(model=start, data=[str(data)], selection=selection,
                        train=settings, dtype=self.config.dtype)
         return str(run_training(kind, job))  # type: ignore[arg-type]
