@@ -93,6 +93,7 @@ def test_pairs_only_groups_give_pairs_but_no_sft_rows():
     config = DataConfig(pairs_only=["bandit_best_arm"])
     rows, stats = build_sft_set(data, config)
     assert [r.id for r in rows] == ["a#0"] and "bandit_best_arm" not in stats.by_group
+    assert stats.withheld_pairs_only == 1
     pairs, stats = build_preference_pairs(data, config)
     assert sorted(p.id for p in pairs) == ["a#0>a#1", "k#0>k#1"] and stats.by_group["bandit_best_arm"]["pairs"] == 1
     assert [r.id for r in build_sft_set(data)[0]] == ["a#0", "k#0"]

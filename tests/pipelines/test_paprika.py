@@ -106,6 +106,12 @@ def test_bad_group_settings_are_named(tmp_path, base_dir):
                     "skip_sft=true"))
     with pytest.raises(ValueError, match="every trained group is in selection.pairs_only"):  # selection narrows it
         Paprika(_config(tmp_path, base_dir, "selection.groups=[mastermind]", "selection.pairs_only=[mastermind]"))
+    with pytest.raises(KeyError, match=r"unknown group\(s\) bandit;"):
+        Paprika(_config(tmp_path, base_dir, "selection.groups=[bandit]"))
+    with pytest.raises(ValueError, match=r"selection.groups \(wordle\) names no trained group"):
+        Paprika(_config(tmp_path, base_dir, "selection.groups=[wordle]"))
+    with pytest.raises(ValueError, match="names no trained group"):  # left out of training
+        Paprika(_config(tmp_path, base_dir, "selection.groups=[mastermind]", "leave_out=[mastermind]"))
     with pytest.raises(ValueError, match="samples must be at least 2"):
         PaprikaConfig(samples=1)
     with pytest.raises(ValueError, match="samples_per_group must be at least 2.*mastermind"):

@@ -93,6 +93,7 @@ class SelectionStats:
     dropped_too_long: int = 0
     dropped_format_failures: int = 0
     dropped_other_groups: int = 0
+    withheld_pairs_only: int = 0  # successes of ``pairs_only`` groups, kept out of the SFT set
     by_group: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
@@ -137,7 +138,9 @@ def build_sft_set(trajectories: Sequence[Trajectory], config: DataConfig | None 
     config = config or DataConfig()
     stats = SelectionStats(tasks=len({t.task_id for t in trajectories}))
     pairs_only = set(config.pairs_only)
-    rows = [t for t in _usable(trajectories, config, stats, lengths) if t.success and t.group not in pairs_only]
+    successes = [t for t in _usable(trajectories, config, stats, lengths) if t.success]
+    rows = [t for t in successes if t.group not in pairs_only]
+    stats.withheld_pairs_only = len(successes) - len(rows)
     if config.sft_per_task is not None:
         kept = {id(t) for task in group_by_task(rows).values()
                 for t in sorted(task, key=lambda t: _rank_key(t, config), reverse=True)[:config.sft_per_task]}

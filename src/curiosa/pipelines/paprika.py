@@ -119,7 +119,7 @@ class Paprika:
         self.dir = Path(config.output_dir)
         groups = list(config.groups) or list(envs.PAPRIKA_GROUPS)
         named = [*groups, *config.leave_out, *config.samples_per_group, *config.selection.reward_ranked,
-                 *config.selection.pairs_only]
+                 *config.selection.pairs_only, *config.selection.groups]
         unknown = [g for g in named if g not in envs.names()]
         if unknown:
             raise KeyError(f"unknown group(s) {', '.join(unknown)}; known: {', '.join(envs.names())}")
@@ -132,7 +132,10 @@ class Paprika:
             raise ValueError("every group is left out: nothing to train on")
         wanted = config.selection.groups
         self.data_groups = [g for g in self.train_groups if not wanted or g in wanted]  # never a left-out one
-        if self.data_groups and not config.skip_sft and set(self.data_groups) <= set(config.selection.pairs_only):
+        if not self.data_groups:  # an empty list would read as "every group"
+            raise ValueError(f"selection.groups ({', '.join(wanted)}) names no trained group "
+                             f"({', '.join(self.train_groups)}): nothing to train on")
+        if not config.skip_sft and set(self.data_groups) <= set(config.selection.pairs_only):
             raise ValueError(f"every trained group is in selection.pairs_only ({', '.join(self.data_groups)}): "
                              "SFT would have no rows; set skip_sft=true or selection.pairs_only=[]")
         if config.first_train_task:  # a split it runs past is named now, not after the base model is built
