@@ -129,6 +129,8 @@ def test_cluster_by_a_params_key_and_a_clear_error_when_missing():
     assert sorted(cur.clusters) == ["1", "2", "3", "4", "5"]
     with pytest.raises(KeyError, match="mastermind-train-00000 .*params.difficulty"):
         Curriculum(CurriculumConfig(groups=["mastermind"], cluster_by="params.difficulty", rounds=1, tasks_per_round=5))
+    with pytest.raises(KeyError, match=r"unknown group\(s\) chess;"):
+        Curriculum(CurriculumConfig(groups=["chess"], rounds=1, tasks_per_round=5))
 
 
 def test_uniform_draws_every_task_at_most_once_and_the_budget_is_checked():

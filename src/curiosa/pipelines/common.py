@@ -34,6 +34,16 @@ def base_model_path(model: ModelConfig) -> str:
     return model.path if model.backend == "openai" else resolve_model_path(model.path)
 
 
+def check_groups(names: list[str]) -> None:
+    """Refuse group names the registry does not know, so a misspelt one is named at once instead of
+    silently matching nothing."""
+    from curiosa import envs
+
+    unknown = [g for g in names if g not in envs.names()]
+    if unknown:
+        raise KeyError(f"unknown group(s) {', '.join(unknown)}; known: {', '.join(envs.names())}")
+
+
 def timed(timings: dict[str, float], stage: str, fn: Callable[..., Any], *args: Any) -> Any:
     """Run one stage, logging it and recording its wall time in ``timings``; then give the memory it freed
     back to the system, so that the stages' peaks do not add up."""

@@ -36,8 +36,8 @@ from curiosa.data.sets import DataConfig
 from curiosa.envs.task import Task, stable_rng
 from curiosa.files import write_json
 from curiosa.runtime import environment_info
-from curiosa.pipelines.common import (base_model_path, evaluate_groups, paper_rpo, paper_train_sampling,
-                                     save_timings, timed)
+from curiosa.pipelines.common import (base_model_path, check_groups, evaluate_groups, paper_rpo,
+                                     paper_train_sampling, save_timings, timed)
 from curiosa.pipelines.evaluate import paper_eval_sampling
 from curiosa.pipelines.generate import GenerateConfig
 from curiosa.rollout.backends import ModelConfig
@@ -224,9 +224,7 @@ class Curriculum:
         self.teacher = teacher
         self.dir = Path(config.output_dir)
         groups = list(dict.fromkeys(config.groups)) or list(envs.PAPRIKA_GROUPS)
-        unknown = [g for g in groups if g not in envs.names()]
-        if unknown:
-            raise KeyError(f"unknown group(s) {', '.join(unknown)}; known: {', '.join(envs.names())}")
+        check_groups(groups)
         self.groups = groups
         pool: list[Task] = []
         for g in groups:

@@ -23,8 +23,8 @@ from typing import Any
 from curiosa.data.sets import DataConfig
 from curiosa.files import write_json
 from curiosa.runtime import environment_info
-from curiosa.pipelines.common import (base_model_path, evaluate_groups, paper_rpo, paper_train_sampling,
-                                     save_timings, timed)
+from curiosa.pipelines.common import (base_model_path, check_groups, evaluate_groups, paper_rpo,
+                                     paper_train_sampling, save_timings, timed)
 from curiosa.pipelines.evaluate import paper_eval_sampling
 from curiosa.pipelines.generate import GenerateConfig, select_tasks
 from curiosa.rollout.engine import EngineConfig
@@ -118,11 +118,8 @@ class Paprika:
         self.teacher = teacher
         self.dir = Path(config.output_dir)
         groups = list(config.groups) or list(envs.PAPRIKA_GROUPS)
-        named = [*groups, *config.leave_out, *config.samples_per_group, *config.selection.reward_ranked,
-                 *config.selection.pairs_only, *config.selection.groups]
-        unknown = [g for g in named if g not in envs.names()]
-        if unknown:
-            raise KeyError(f"unknown group(s) {', '.join(unknown)}; known: {', '.join(envs.names())}")
+        check_groups([*groups, *config.leave_out, *config.samples_per_group, *config.selection.reward_ranked,
+                      *config.selection.pairs_only, *config.selection.groups])
         stray = [g for g in config.leave_out if g not in groups]
         if stray:
             raise ValueError(f"leave_out names group(s) not in groups: {', '.join(stray)}")
