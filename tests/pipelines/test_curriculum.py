@@ -6,6 +6,7 @@ import pytest
 from curiosa import envs
 from curiosa.config import load_config
 from curiosa.data.curriculum import UCB1Bandit, cluster_tasks, learning_potential
+from curiosa.data.sets import DataConfig
 from curiosa.envs.task import Task
 from curiosa.pipelines.curriculum import Curriculum, CurriculumConfig, episode_scores
 from curiosa.rollout.backends.scripted import ScriptedBackend
@@ -131,6 +132,13 @@ def test_cluster_by_a_params_key_and_a_clear_error_when_missing():
         Curriculum(CurriculumConfig(groups=["mastermind"], cluster_by="params.difficulty", rounds=1, tasks_per_round=5))
     with pytest.raises(KeyError, match=r"unknown group\(s\) chess;"):
         Curriculum(CurriculumConfig(groups=["chess"], rounds=1, tasks_per_round=5))
+    for field in ("reward_ranked", "pairs_only", "groups"):
+        with pytest.raises(KeyError, match=r"unknown group\(s\) bandit;"):
+            Curriculum(CurriculumConfig(groups=["mastermind"], rounds=1, tasks_per_round=5,
+                                        selection=DataConfig(**{field: ["bandit"]})))
+    with pytest.raises(ValueError, match=r"selection.groups \(wordle\) names no trained group \(mastermind\)"):
+        Curriculum(CurriculumConfig(groups=["mastermind"], rounds=1, tasks_per_round=5,
+                                    selection=DataConfig(groups=["wordle"])))
 
 
 def test_uniform_draws_every_task_at_most_once_and_the_budget_is_checked():

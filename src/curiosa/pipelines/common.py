@@ -44,6 +44,17 @@ def check_groups(names: list[str]) -> None:
         raise KeyError(f"unknown group(s) {', '.join(unknown)}; known: {', '.join(envs.names())}")
 
 
+def data_groups(trained: list[str], wanted: list[str]) -> list[str]:
+    """The trained groups whose trajectories give training data: those in ``wanted`` (a selection's
+    ``groups``; empty: all). Refuses a ``wanted`` that names none of them, which would otherwise
+    read as "every group" once filtered down to an empty list."""
+    kept = [g for g in trained if not wanted or g in wanted]
+    if not kept:
+        raise ValueError(f"selection.groups ({', '.join(wanted)}) names no trained group "
+                         f"({', '.join(trained)}): nothing to train on")
+    return kept
+
+
 def timed(timings: dict[str, float], stage: str, fn: Callable[..., Any], *args: Any) -> Any:
     """Run one stage, logging it and recording its wall time in ``timings``; then give the memory it freed
     back to the system, so that the stages' peaks do not add up."""

@@ -36,7 +36,7 @@ from curiosa.data.sets import DataConfig
 from curiosa.envs.task import Task, stable_rng
 from curiosa.files import write_json
 from curiosa.runtime import environment_info
-from curiosa.pipelines.common import (base_model_path, check_groups, evaluate_groups, paper_rpo,
+from curiosa.pipelines.common import (base_model_path, check_groups, data_groups, evaluate_groups, paper_rpo,
                                      paper_train_sampling, save_timings, timed)
 from curiosa.pipelines.evaluate import paper_eval_sampling
 from curiosa.pipelines.generate import GenerateConfig
@@ -224,7 +224,9 @@ class Curriculum:
         self.teacher = teacher
         self.dir = Path(config.output_dir)
         groups = list(dict.fromkeys(config.groups)) or list(envs.PAPRIKA_GROUPS)
-        check_groups(groups)
+        selection = config.selection
+        check_groups([*groups, *selection.reward_ranked, *selection.pairs_only, *selection.groups])
+        data_groups(groups, selection.groups)
         self.groups = groups
         pool: list[Task] = []
         for g in groups:

@@ -23,7 +23,7 @@ from typing import Any
 from curiosa.data.sets import DataConfig
 from curiosa.files import write_json
 from curiosa.runtime import environment_info
-from curiosa.pipelines.common import (base_model_path, check_groups, evaluate_groups, paper_rpo,
+from curiosa.pipelines.common import (base_model_path, check_groups, data_groups, evaluate_groups, paper_rpo,
                                      paper_train_sampling, save_timings, timed)
 from curiosa.pipelines.evaluate import paper_eval_sampling
 from curiosa.pipelines.generate import GenerateConfig, select_tasks
@@ -127,11 +127,7 @@ class Paprika:
         self.train_groups = [g for g in groups if g not in config.leave_out]
         if not self.train_groups:
             raise ValueError("every group is left out: nothing to train on")
-        wanted = config.selection.groups
-        self.data_groups = [g for g in self.train_groups if not wanted or g in wanted]  # never a left-out one
-        if not self.data_groups:  # an empty list would read as "every group"
-            raise ValueError(f"selection.groups ({', '.join(wanted)}) names no trained group "
-                             f"({', '.join(self.train_groups)}): nothing to train on")
+        self.data_groups = data_groups(self.train_groups, config.selection.groups)  # never a left-out one
         if not config.skip_sft and set(self.data_groups) <= set(config.selection.pairs_only):
             raise ValueError(f"every trained group is in selection.pairs_only ({', '.join(self.data_groups)}): "
                              "SFT would have no rows; set skip_sft=true or selection.pairs_only=[]")
