@@ -63,6 +63,11 @@ class DataConfig:
         if self.sft_per_task is not None and self.sft_per_task < 1:
             raise ValueError(f"sft_per_task must be at least 1 (or None for every success), got {self.sft_per_task}")
 
+    def group_names(self) -> list[str]:
+        """Every group these settings name, so that a pipeline can refuse a misspelt one (a name that
+        matches no trajectory is otherwise silently ignored)."""
+        return [*self.reward_ranked, *self.pairs_only, *self.groups]
+
 
 @dataclass
 class PreferencePair:

@@ -224,9 +224,8 @@ class Curriculum:
         self.teacher = teacher
         self.dir = Path(config.output_dir)
         groups = list(dict.fromkeys(config.groups)) or list(envs.PAPRIKA_GROUPS)
-        selection = config.selection
-        check_groups([*groups, *selection.reward_ranked, *selection.pairs_only, *selection.groups])
-        data_groups(groups, selection.groups)
+        check_groups([*groups, *config.selection.group_names()])
+        data_groups(groups, config.selection.groups)
         self.groups = groups
         pool: list[Task] = []
         for g in groups:

@@ -118,8 +118,7 @@ class Paprika:
         self.teacher = teacher
         self.dir = Path(config.output_dir)
         groups = list(config.groups) or list(envs.PAPRIKA_GROUPS)
-        check_groups([*groups, *config.leave_out, *config.samples_per_group, *config.selection.reward_ranked,
-                      *config.selection.pairs_only, *config.selection.groups])
+        check_groups([*groups, *config.leave_out, *config.samples_per_group, *config.selection.group_names()])
         stray = [g for g in config.leave_out if g not in groups]
         if stray:
             raise ValueError(f"leave_out names group(s) not in groups: {', '.join(stray)}")
