@@ -147,6 +147,29 @@ def test_training_without_data_fails_before_building_anything(tmp_path):
         run_training("sft", TrainJob(data=[str(tmp_path / "none.jsonl")], train=DPOConfig(output_dir=str(tmp_path))))
 
 
+@pytest.mark.parametrize("selection, error, message", [
+    ({"pairs_only": ["mastermnd"]}, KeyError, "unknown group.*mastermnd.*data holds cellular_automata, mastermind"),
+    ({"reward_ranked": ["bandit"]}, KeyError, "unknown group.*bandit"),
+    ({"groups": ["wordle"]}, ValueError, "names no trained group"),
+])
+def test_a_selection_naming_groups_the_data_lacks_is_refused_before_the_model_loads(tmp_path, trajectory_file,
+                                                                                     selection, error, message):
+    from curiosa.pipelines.train import TrainJob, run_training
+
+    job = TrainJob(model=str(tmp_path / "no-model"), data=[str(trajectory_file)], selection=DataConfig(**selection),
+                   train=DPOConfig(output_dir=str(tmp_path / "out")))
+    with pytest.raises(error, match=message):
+        run_training("rpo", job)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_selection_naming_a_registered_game_absent_from_the_data_is_accepted():
+    from curiosa.pipelines.train import check_selection_groups
+
+    check_selection_groups(DataConfig(), {"math_synthetic"})  # the default reward_ranked names bandit_best_arm
+    check_selection_groups(DataConfig(groups=["mastermind", "wordle"], pairs_only=["wordle"]), {"mastermind"})
+
+
 def test_environment_tokens_join_the_loss_only_when_weighted(tmp_path, model, tokenizer, trajectories):
     """env_loss_weight 1 is the plain causal LM loss over every token after the first; 0 is the agent's only."""
     rows, _ = build_sft_set(trajectories)

@@ -61,6 +61,24 @@ def _check_data(job: TrainJob) -> None:
     for p in job.data:
         if not Path(p).is_file():
             raise FileNotFoundError(f"data file {p} does not exist")
+    trajectory_files = [Path(p) for p in job.data if not _is_pairs_file(Path(p))]
+    if trajectory_files:
+        check_selection_groups(job.selection, {t.group for p in trajectory_files for t in load_trajectories(p)})
+
+
+def check_selection_groups(selection: DataConfig, present: set[str]) -> None:
+    """Refuse a selection whose group names match nothing, before any model is loaded: a misspelt name in
+    ``pairs_only`` or ``reward_ranked`` would otherwise be ignored, and ``groups`` naming none of the data's
+    groups would select nothing. A name is accepted if the data holds it or the registry knows it (the
+    default ``reward_ranked`` names a game that math data, say, does not hold)."""
+    from curiosa import envs
+    from curiosa.pipelines.common import data_groups
+
+    unknown = [g for g in selection.group_names() if g not in present and g not in envs.names()]
+    if unknown:
+        raise KeyError(f"selection names unknown group(s) {', '.join(unknown)}; the data holds "
+                       f"{', '.join(sorted(present))}")
+    data_groups(sorted(present), selection.groups)
 
 
 def prepare_examples(kind: Kind, job: TrainJob, tokenizer: Any, write: bool = True) -> tuple[list[Example], dict[str, Any]]:
