@@ -148,8 +148,9 @@ def test_training_without_data_fails_before_building_anything(tmp_path):
 
 
 @pytest.mark.parametrize("selection, error, message", [
-    ({"pairs_only": ["mastermnd"]}, KeyError, "unknown group.*mastermnd.*data holds cellular_automata, mastermind"),
-    ({"reward_ranked": ["bandit"]}, KeyError, "unknown group.*bandit"),
+    ({"pairs_only": ["mastermnd"]}, KeyError,
+     "mastermnd that neither the data .cellular_automata, mastermind. nor the game registry"),
+    ({"reward_ranked": ["bandit"]}, KeyError, "group.s. bandit that neither"),
     ({"groups": ["wordle"]}, ValueError, "names no trained group"),
 ])
 def test_a_selection_naming_groups_the_data_lacks_is_refused_before_the_model_loads(tmp_path, trajectory_file,

@@ -55,12 +55,16 @@ def _is_pairs_file(path: Path) -> bool:
         return False
 
 
-def _check_data(job: TrainJob) -> None:
+def _check_files(job: TrainJob) -> None:
     if not job.data:
         raise ValueError("no data: set data=[path/to/trajectories.jsonl, ...]")
     for p in job.data:
         if not Path(p).is_file():
             raise FileNotFoundError(f"data file {p} does not exist")
+
+
+def _check_data(job: TrainJob) -> None:
+    _check_files(job)
     trajectory_files = [Path(p) for p in job.data if not _is_pairs_file(Path(p))]
     if trajectory_files:
         check_selection_groups(job.selection, {t.group for p in trajectory_files for t in load_trajectories(p)})
@@ -76,14 +80,14 @@ def check_selection_groups(selection: DataConfig, present: set[str]) -> None:
 
     unknown = [g for g in selection.group_names() if g not in present and g not in envs.names()]
     if unknown:
-        raise KeyError(f"selection names unknown group(s) {', '.join(unknown)}; the data holds "
-                       f"{', '.join(sorted(present))}")
+        raise KeyError(f"selection names group(s) {', '.join(unknown)} that neither the data "
+                       f"({', '.join(sorted(present))}) nor the game registry holds")
     data_groups(sorted(present), selection.groups)
 
 
 def prepare_examples(kind: Kind, job: TrainJob, tokenizer: Any, write: bool = True) -> tuple[list[Example], dict[str, Any]]:
     """Select and encode the training examples; writes the selected set next to the outputs."""
-    _check_data(job)
+    _check_files(job)
     paths = [Path(p) for p in job.data]
     encoder = Encoder.for_tokenizer(tokenizer)
     out = Path(job.train.output_dir)
@@ -91,6 +95,7 @@ def prepare_examples(kind: Kind, job: TrainJob, tokenizer: Any, write: bool = Tr
         pairs = [pair for p in paths for pair in load_pairs(p)]
         return pair_examples(pairs, encoder), {"pairs": len(pairs)}
     trajectories = [t for p in paths for t in load_trajectories(p)]
+    check_selection_groups(job.selection, {t.group for t in trajectories})
     lengths = None
     if job.selection.max_tokens is not None:
         lengths = {t.id: len(encoder.encode(t).input_ids) for t in trajectories}
