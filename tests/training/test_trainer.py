@@ -1,3 +1,4 @@
+import json
 import math
 
 import pytest
@@ -160,6 +161,21 @@ def test_a_selection_naming_groups_the_data_lacks_is_refused_before_the_model_lo
     job = TrainJob(model=str(tmp_path / "no-model"), data=[str(trajectory_file)], selection=DataConfig(**selection),
                    train=DPOConfig(output_dir=str(tmp_path / "out")))
     with pytest.raises(error, match=message):
+        run_training("rpo", job)
+    assert not (tmp_path / "out").exists()
+
+
+def test_pairs_mixed_with_trajectories_are_refused_before_the_model_loads(tmp_path, trajectory_file):
+    """The early check reads the files by the same rule as training: unless every file holds pairs (and the
+    method takes pairs), every file is read as trajectories."""
+    from curiosa.pipelines.train import TrainJob, run_training
+    from curiosa.rollout.store import CorruptFileError
+
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text(json.dumps({"chosen": {}, "rejected": {}}) + "\n")
+    job = TrainJob(model=str(tmp_path / "no-model"), data=[str(trajectory_file), str(pairs)],
+                   train=DPOConfig(output_dir=str(tmp_path / "out")))
+    with pytest.raises(CorruptFileError, match="pairs.jsonl:1: unknown trajectory field"):
         run_training("rpo", job)
     assert not (tmp_path / "out").exists()
 

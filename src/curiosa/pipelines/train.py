@@ -63,11 +63,16 @@ def _check_files(job: TrainJob) -> None:
             raise FileNotFoundError(f"data file {p} does not exist")
 
 
-def _check_data(job: TrainJob) -> None:
+def _reads_pairs(kind: Kind, paths: list[Path]) -> bool:
+    """Whether the data is read as preference pairs; otherwise every file is read as trajectories."""
+    return kind != "sft" and all(_is_pairs_file(p) for p in paths)
+
+
+def _check_data(kind: Kind, job: TrainJob) -> None:
     _check_files(job)
-    trajectory_files = [Path(p) for p in job.data if not _is_pairs_file(Path(p))]
-    if trajectory_files:
-        check_selection_groups(job.selection, {t.group for p in trajectory_files for t in load_trajectories(p)})
+    paths = [Path(p) for p in job.data]
+    if not _reads_pairs(kind, paths):
+        check_selection_groups(job.selection, {t.group for p in paths for t in load_trajectories(p)})
 
 
 def check_selection_groups(selection: DataConfig, present: set[str]) -> None:
@@ -91,7 +96,7 @@ def prepare_examples(kind: Kind, job: TrainJob, tokenizer: Any, write: bool = Tr
     paths = [Path(p) for p in job.data]
     encoder = Encoder.for_tokenizer(tokenizer)
     out = Path(job.train.output_dir)
-    if kind != "sft" and all(_is_pairs_file(p) for p in paths):
+    if _reads_pairs(kind, paths):
         pairs = [pair for p in paths for pair in load_pairs(p)]
         return pair_examples(pairs, encoder), {"pairs": len(pairs)}
     trajectories = [t for p in paths for t in load_trajectories(p)]
@@ -136,7 +141,7 @@ def run_training(kind: Kind, job: TrainJob) -> Path:
     final = Path(settings.output_dir) / "model"
     if (final / "DONE").is_file():
         return final
-    _check_data(job)
+    _check_data(kind, job)
     path = resolve_model_path(job.model)
     accelerator = make_accelerator(settings)
     tokenizer = load_tokenizer(path)
