@@ -11,11 +11,14 @@ run has its own directory (``<out>/ucb``, ``<out>/uniform``) and resumes if reru
     python benchmarks/curriculum_vs_uniform.py                       # configs/curriculum.yaml sizes
     python benchmarks/curriculum_vs_uniform.py --rounds 3 --tasks-per-round 250 --samples 20   # the paper's
     python benchmarks/curriculum_vs_uniform.py --model PATH --groups wordle mastermind
+    python benchmarks/curriculum_vs_uniform.py --evaluate-base      # the starting model too, on the same episodes
     python benchmarks/curriculum_vs_uniform.py --quick              # tiny random model: a plumbing smoke run
 
 Printed: per run and round, how many tasks each cluster got; then a table of average success and
-pass@k per group and overall for both runs with the change (curriculum - uniform). The last line is
-a JSON object with both overall figures and their difference.
+pass@k per group and overall for both runs with the change (curriculum - uniform), and with
+``--evaluate-base`` the starting model's success beside them (evaluated once, in the curriculum run;
+the uniform run reuses its episodes). The last line is a JSON object with the overall figures and the
+paired differences.
 """
 
 from __future__ import annotations
@@ -53,20 +56,20 @@ def _cell(summary: dict[str, Any], group: str | None, key: str) -> float | None:
     return None if block is None else block.get(key)
 
 
-def _table(results: dict[str, dict[str, Any]]) -> str:
+def _table(results: dict[str, dict[str, Any]], base: dict[str, Any] | None) -> str:
     from curiosa.evaluation.metrics import percent, points
 
     ucb, uni = results["ucb"]["evaluation"], results["uniform"]["evaluation"]
     k = ucb["k"]
-    header = ["group", "curriculum success", "uniform success", "change", f"curriculum pass@{k}", f"uniform pass@{k}",
-              "change"]
+    header = [*(["group", "base success"] if base else ["group"]), "curriculum success", "uniform success", "change",
+              f"curriculum pass@{k}", f"uniform pass@{k}", "change"]
     rows = []
     for group in [*sorted(ucb["groups"]), None]:
         s1, s2 = _cell(ucb, group, "success"), _cell(uni, group, "success")
         p1, p2 = _cell(ucb, group, "pass_at_k"), _cell(uni, group, "pass_at_k")
-        rows.append([group or "overall", percent(s1), percent(s2),
-                     points(None if s1 is None or s2 is None else s1 - s2), percent(p1), percent(p2),
-                     points(None if p1 is None or p2 is None else p1 - p2)])
+        rows.append([group or "overall", *([percent(_cell(base, group, "success"))] if base else []),
+                     percent(s1), percent(s2), points(None if s1 is None or s2 is None else s1 - s2),
+                     percent(p1), percent(p2), points(None if p1 is None or p2 is None else p1 - p2)])
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
 
     def line(cells: list[str]) -> str:
@@ -104,6 +107,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="any other CurriculumConfig override, applied to both runs (repeatable)")
+    parser.add_argument("--evaluate-base", action="store_true",
+                        help="also evaluate the starting model on the same test episodes (once, shared by both runs)")
     parser.add_argument("--quick", action="store_true",
                         help="tiny random model, 2 groups, 2 rounds x 3 tasks x 4 samples, scripted training play")
     args = parser.parse_args()
@@ -123,10 +128,18 @@ def main() -> None:
                     *args.set]
     from curiosa.pipelines.curriculum import Curriculum
 
+    if args.evaluate_base:
+        args.set = [*args.set, "evaluate_base=true"]
     configs = {s: _config(args, model, s) for s in STRATEGIES}
     results = {}
     for strategy, config in configs.items():
         print(f"== {strategy}: {config.output_dir}", flush=True)
+        if args.evaluate_base and strategy != STRATEGIES[0]:
+            from _runs import copy_evaluation
+
+            first = Path(configs[STRATEGIES[0]].output_dir) / "eval" / "base"
+            if copy_evaluation(first, Path(config.output_dir) / "eval" / "base"):
+                print(f"   the starting model's test episodes copied from {first}", flush=True)
         results[strategy] = Curriculum(config, teacher=teacher).run()
     budgets = {s: r["trajectories"] for s, r in results.items()}
     if len(set(budgets.values())) != 1:
@@ -137,20 +150,35 @@ def main() -> None:
         print(f"{strategy} ({configs[strategy].output_dir}), tasks per cluster:")
         print(_arms(results[strategy]))
     print()
-    print(_table(results))
+    base = _base_evaluation(results["ucb"]) if args.evaluate_base else None
+    print(_table(results, base))
     from curiosa.evaluation.metrics import compare
 
     ucb, uni = results["ucb"]["evaluation"]["overall"], results["uniform"]["evaluation"]["overall"]
     k = results["ucb"]["evaluation"]["k"]
     paired = compare(results["uniform"]["evaluation"], results["ucb"]["evaluation"])["overall"]  # same test tasks and seeds
-    print(json.dumps({
+    out: dict[str, Any] = {
         "budget_trajectories": budgets["ucb"], "k": k,
         "curriculum": {"success": ucb["success"], "pass_at_k": ucb["pass_at_k"], "episodes": ucb["episodes"]},
         "uniform": {"success": uni["success"], "pass_at_k": uni["pass_at_k"], "episodes": uni["episodes"]},
         "success_delta": ucb["success"] - uni["success"], "success_delta_ci": paired["success_delta_ci"],
         "pass_at_k_delta": ucb["pass_at_k"] - uni["pass_at_k"],
-        "runs": {s: c.output_dir for s, c in configs.items()},
-    }))
+    }
+    if base is not None:
+        out["base"] = {"success": base["overall"]["success"], "pass_at_k": base["overall"]["pass_at_k"]}
+        for strategy, name in (("ucb", "curriculum"), ("uniform", "uniform")):
+            vs = results[strategy]["comparison"]["overall"]
+            out[name].update(vs_base=vs["success_delta"], vs_base_ci=vs["success_delta_ci"],
+                             groups_improved=vs["groups_improved"])
+    out["runs"] = {s: c.output_dir for s, c in configs.items()}
+    print(json.dumps(out))
+
+
+def _base_evaluation(result: dict[str, Any]) -> dict[str, Any]:
+    """The starting model's figures in the shape of an evaluation summary, from a run's comparison."""
+    comparison = result["comparison"]
+    return {"groups": {g: side["base"] for g, side in comparison["groups"].items()},
+            "overall": comparison["overall"]["base"]}
 
 
 if __name__ == "__main__":

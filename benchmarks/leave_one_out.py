@@ -51,14 +51,9 @@ def _default_config() -> str:
 
 def _share(all_dir: Path, run_dir: Path, train_groups: list[str]) -> list[str]:
     """Seed a leave-one-out run with the all-groups run's base evaluation and base rollouts."""
-    shared = []
-    src_eval, dst_eval = all_dir / "eval" / "base", run_dir / "eval" / "base"
-    if (src_eval / "trajectories.jsonl").is_file() and not (dst_eval / "trajectories.jsonl").exists():
-        dst_eval.mkdir(parents=True, exist_ok=True)
-        for name in ("trajectories.jsonl", "trajectories.config.yaml"):
-            if (src_eval / name).is_file():
-                shutil.copyfile(src_eval / name, dst_eval / name)
-        shared.append("eval/base")
+    from _runs import copy_evaluation
+
+    shared = ["eval/base"] if copy_evaluation(all_dir / "eval" / "base", run_dir / "eval" / "base") else []
     src_train, dst_train = all_dir / "trajectories" / "train.jsonl", run_dir / "trajectories" / "train.jsonl"
     if src_train.is_file() and not dst_train.exists():
         dst_train.parent.mkdir(parents=True, exist_ok=True)
