@@ -61,7 +61,7 @@ def _table(results: dict[str, dict[str, Any]], base: dict[str, Any] | None) -> s
 
     ucb, uni = results["ucb"]["evaluation"], results["uniform"]["evaluation"]
     k = ucb["k"]
-    header = [*(["group", "base success"] if base else ["group"]), "curriculum success", "uniform success", "change",
+    header = ["group", *(["base success"] if base else []), "curriculum success", "uniform success", "change",
               f"curriculum pass@{k}", f"uniform pass@{k}", "change"]
     rows = []
     for group in [*sorted(ucb["groups"]), None]:
