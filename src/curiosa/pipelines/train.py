@@ -9,8 +9,10 @@ from typing import Any, Literal
 
 from curiosa.data.encode import Encoder
 from curiosa.data.examples import Example, pair_examples, sft_examples
-from curiosa.data.sets import DataConfig, build_preference_pairs, build_sft_set, load_pairs, save_jsonl
+from curiosa.data.sets import (DataConfig, PreferencePair, build_preference_pairs, build_sft_set, load_pairs,
+                               save_jsonl)
 from curiosa.rollout.store import load_trajectories
+from curiosa.rollout.trajectory import Trajectory
 from curiosa.training.base import make_accelerator
 from curiosa.training.dpo import DPOConfig, DPOTrainer
 from curiosa.training.offline import OfflineConfig
@@ -68,11 +70,24 @@ def _reads_pairs(kind: Kind, paths: list[Path]) -> bool:
     return kind != "sft" and all(_is_pairs_file(p) for p in paths)
 
 
-def _check_data(kind: Kind, job: TrainJob) -> None:
+@dataclass
+class TrainingData:
+    """A job's files, read once: preference pairs (pairs files, for dpo and rpo) or trajectories."""
+
+    pairs: list[PreferencePair] | None = None
+    trajectories: list[Trajectory] | None = None
+
+
+def read_data(kind: Kind, job: TrainJob) -> TrainingData:
+    """Read the job's files and check the selection's group names against them, before any model
+    loads: a missing file or a misspelt group fails in seconds, and the files are parsed once."""
     _check_files(job)
     paths = [Path(p) for p in job.data]
-    if not _reads_pairs(kind, paths):
-        check_selection_groups(job.selection, {t.group for p in paths for t in load_trajectories(p)})
+    if _reads_pairs(kind, paths):
+        return TrainingData(pairs=[pair for p in paths for pair in load_pairs(p)])
+    trajectories = [t for p in paths for t in load_trajectories(p)]
+    check_selection_groups(job.selection, {t.group for t in trajectories})
+    return TrainingData(trajectories=trajectories)
 
 
 def check_selection_groups(selection: DataConfig, present: set[str]) -> None:
@@ -90,17 +105,14 @@ def check_selection_groups(selection: DataConfig, present: set[str]) -> None:
     data_groups(sorted(present), selection.groups)
 
 
-def prepare_examples(kind: Kind, job: TrainJob, tokenizer: Any, write: bool = True) -> tuple[list[Example], dict[str, Any]]:
+def prepare_examples(kind: Kind, job: TrainJob, data: TrainingData, tokenizer: Any,
+                     write: bool = True) -> tuple[list[Example], dict[str, Any]]:
     """Select and encode the training examples; writes the selected set next to the outputs."""
-    _check_files(job)
-    paths = [Path(p) for p in job.data]
     encoder = Encoder.for_tokenizer(tokenizer)
     out = Path(job.train.output_dir)
-    if _reads_pairs(kind, paths):
-        pairs = [pair for p in paths for pair in load_pairs(p)]
-        return pair_examples(pairs, encoder), {"pairs": len(pairs)}
-    trajectories = [t for p in paths for t in load_trajectories(p)]
-    check_selection_groups(job.selection, {t.group for t in trajectories})
+    if data.pairs is not None:
+        return pair_examples(data.pairs, encoder), {"pairs": len(data.pairs)}
+    trajectories = data.trajectories or []
     lengths = None
     if job.selection.max_tokens is not None:
         lengths = {t.id: len(encoder.encode(t).input_ids) for t in trajectories}
@@ -141,11 +153,11 @@ def run_training(kind: Kind, job: TrainJob) -> Path:
     final = Path(settings.output_dir) / "model"
     if (final / "DONE").is_file():
         return final
-    _check_data(kind, job)
+    data = read_data(kind, job)
     path = resolve_model_path(job.model)
     accelerator = make_accelerator(settings)
     tokenizer = load_tokenizer(path)
-    examples, stats = prepare_examples(kind, job, tokenizer, write=accelerator.is_main_process)
+    examples, stats = prepare_examples(kind, job, data, tokenizer, write=accelerator.is_main_process)
     if not examples:
         raise ValueError(f"no {kind} examples could be selected from {', '.join(job.data)}: {stats}")
     model = load_model(path, dtype=job.dtype, lora=settings.lora, tokenizer=tokenizer, device="cpu", for_training=True)
