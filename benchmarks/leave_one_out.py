@@ -27,7 +27,12 @@ row is marked as such. Every run resumes if rerun.
     python benchmarks/leave_one_out.py                            # configs/paprika.yaml (or paprika_quick.yaml)
     python benchmarks/leave_one_out.py --groups wordle mastermind bandit_best_arm
     python benchmarks/leave_one_out.py --config my.yaml --set samples=8
+    python benchmarks/leave_one_out.py --held-out murder_mystery bandit_best_arm   # the study in parts
     python benchmarks/leave_one_out.py --quick                    # tiny random model: a plumbing smoke run
+
+``--held-out`` runs the leave-one-out models of those groups only (after the all-groups run); the table
+and the counts cover the groups whose held-out result exists, and the others are listed as not run. A
+later call with other groups, or none, reuses every finished run, so a long study can be done in parts.
 
 The last line printed is a JSON object: per group base / all groups / held out, and how many held-out
 groups improved over the base model.
@@ -108,6 +113,8 @@ def main() -> None:
     parser.add_argument("--out", default="runs/bench-leave-one-out", help="parent of the run directories")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="any other PaprikaConfig override, applied to every run (repeatable)")
+    parser.add_argument("--held-out", nargs="+", metavar="GROUP",
+                        help="leave out only these groups, one run each (default: every group); the rest are not run")
     parser.add_argument("--no-share", action="store_true",
                         help="regenerate the base evaluation and base rollouts in every run, "
                              "and train every leave-one-out model")
@@ -141,6 +148,9 @@ def main() -> None:
         raise SystemExit("the config already leaves groups out; this benchmark sets leave_out itself")
     if len(groups) < 2:
         raise SystemExit(f"leave-one-out needs at least 2 groups, got {groups}")
+    unknown = [g for g in args.held_out or [] if g not in groups]
+    if unknown:
+        raise SystemExit(f"--held-out names {', '.join(unknown)}, not among the run's groups ({', '.join(groups)})")
 
     def run(name: str, leave_out: list[str]) -> dict[str, Any]:
         from dataclasses import replace
@@ -163,28 +173,33 @@ def main() -> None:
             print(f"== without-{g}: {g} gave the all-groups run no training example, so leaving it out trains on "
                   f"the same examples; the all-groups model stands for it (--no-share trains it again)", flush=True)
             held_out[g] = everything
-        else:
+        elif args.held_out is None or g in args.held_out:
             held_out[g] = run(f"without-{g}", [g])
+    not_run = [g for g in groups if g not in held_out]
+    compared = [g for g in groups if g in held_out]
 
-    base = {g: _success(everything, g, "base") for g in groups}
-    all_groups = {g: _success(everything, g, "tuned") for g in groups}
-    held = {g: _success(held_out[g], g, "tuned") for g in groups}
-    improved = [g for g in groups if held[g] > base[g]]
+    base = {g: _success(everything, g, "base") for g in compared}
+    all_groups = {g: _success(everything, g, "tuned") for g in compared}
+    held = {g: _success(held_out[g], g, "tuned") for g in compared}
+    improved = [g for g in compared if held[g] > base[g]]
     print()
     print(f"Leave-one-group-out (config {config_path}; held out = trained on every group but that one)")
-    print(_table(groups, base, all_groups, held))
+    print(_table(compared, base, all_groups, held))
     if same_data:
         print(f"Not trained again (no training example in the all-groups run, so held out = all groups): "
               f"{', '.join(same_data)}.")
-    print(f"Held-out group improves over the base model in {len(improved)} of {len(groups)} groups; "
+    if not_run:
+        print(f"Not run (--held-out): {', '.join(not_run)}; the average and the counts leave them out.")
+    print(f"Held-out group improves over the base model in {len(improved)} of {len(compared)} groups; "
           f"training on all groups beats leaving the group out in "
-          f"{sum(all_groups[g] > held[g] for g in groups)} of {len(groups)}.")
+          f"{sum(all_groups[g] > held[g] for g in compared)} of {len(compared)}.")
     print(json.dumps({
-        "groups": {g: {"base": base[g], "all_groups": all_groups[g], "held_out": held[g]} for g in groups},
-        "held_out_improved": len(improved), "all_beats_held_out": sum(all_groups[g] > held[g] for g in groups),
-        "groups_compared": len(groups), "config": config_path, "same_data_as_all_groups": same_data,
+        "groups": {g: {"base": base[g], "all_groups": all_groups[g], "held_out": held[g]} for g in compared},
+        "held_out_improved": len(improved), "all_beats_held_out": sum(all_groups[g] > held[g] for g in compared),
+        "groups_compared": len(compared), "config": config_path, "same_data_as_all_groups": same_data,
+        "not_run": not_run,
         "runs": {"all": str(out / "all"),
-                 **{g: str(out / ("all" if g in same_data else f"without-{g}")) for g in groups}},
+                 **{g: str(out / ("all" if g in same_data else f"without-{g}")) for g in compared}},
     }))
 
 
