@@ -31,8 +31,9 @@ row is marked as such. Every run resumes if rerun.
     python benchmarks/leave_one_out.py --quick                    # tiny random model: a plumbing smoke run
 
 ``--held-out`` runs the leave-one-out models of those groups only (after the all-groups run); the table
-and the counts cover the groups whose held-out result exists, and the others are listed as not run. A
-later call with other groups, or none, reuses every finished run, so a long study can be done in parts.
+and the counts cover every group whose held-out model is finished (by this call or an earlier one), and
+the others are listed as not run. A later call with other groups, or none, reuses every finished run,
+so a long study can be done in parts.
 
 The last line printed is a JSON object: per group base / all groups / held out, and how many held-out
 groups improved over the base model.
@@ -175,6 +176,8 @@ def main() -> None:
             held_out[g] = everything
         elif args.held_out is None or g in args.held_out:
             held_out[g] = run(f"without-{g}", [g])
+        elif (out / f"without-{g}" / "metrics.json").is_file():  # finished by an earlier call
+            held_out[g] = json.loads((out / f"without-{g}" / "metrics.json").read_text(encoding="utf-8"))
     not_run = [g for g in groups if g not in held_out]
     compared = [g for g in groups if g in held_out]
 
