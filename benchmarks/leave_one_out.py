@@ -31,8 +31,8 @@ row is marked as such. Every run resumes if rerun.
     python benchmarks/leave_one_out.py --quick                    # tiny random model: a plumbing smoke run
 
 ``--held-out`` runs the leave-one-out models of those groups only (after the all-groups run); the table
-and the counts cover every group whose held-out model is finished (by this call or an earlier one), and
-the others are listed as not run. A later call with other groups, or none, reuses every finished run,
+and the counts cover every group whose held-out model is finished (by this call, or by an earlier one with
+the same settings), and the others are listed as not run. A later call with other groups, or none, reuses every finished run,
 so a long study can be done in parts.
 
 The last line printed is a JSON object: per group base / all groups / held out, and how many held-out
@@ -153,10 +153,24 @@ def main() -> None:
     if unknown:
         raise SystemExit(f"--held-out names {', '.join(unknown)}, not among the run's groups ({', '.join(groups)})")
 
-    def run(name: str, leave_out: list[str]) -> dict[str, Any]:
+    def config_for(name: str, leave_out: list[str]) -> PaprikaConfig:
         from dataclasses import replace
 
-        config = replace(base_config, groups=groups, leave_out=leave_out, output_dir=str(out / name))
+        return replace(base_config, groups=groups, leave_out=leave_out, output_dir=str(out / name))
+
+    def finished(name: str, leave_out: list[str]) -> dict[str, Any] | None:
+        """An earlier call's result for this run, if it finished with the config this call would give it."""
+        run_dir = out / name
+        if not (run_dir / "metrics.json").is_file():
+            return None
+        if load_config(PaprikaConfig, run_dir / "config.yaml", []) != config_for(name, leave_out):
+            print(f"== {name}: finished by an earlier call with other settings; not counted (rerun it with "
+                  f"--held-out and the same settings)", flush=True)
+            return None
+        return json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
+
+    def run(name: str, leave_out: list[str]) -> dict[str, Any]:
+        config = config_for(name, leave_out)
         if leave_out and not args.no_share:
             shared = _share(out / "all", out / name, [g for g in groups if g not in leave_out])
             if shared:
@@ -176,8 +190,8 @@ def main() -> None:
             held_out[g] = everything
         elif args.held_out is None or g in args.held_out:
             held_out[g] = run(f"without-{g}", [g])
-        elif (out / f"without-{g}" / "metrics.json").is_file():  # finished by an earlier call
-            held_out[g] = json.loads((out / f"without-{g}" / "metrics.json").read_text(encoding="utf-8"))
+        elif (earlier := finished(f"without-{g}", [g])) is not None:
+            held_out[g] = earlier
     not_run = [g for g in groups if g not in held_out]
     compared = [g for g in groups if g in held_out]
 
