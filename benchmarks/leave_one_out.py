@@ -31,9 +31,9 @@ row is marked as such. Every run resumes if rerun.
     python benchmarks/leave_one_out.py --quick                    # tiny random model: a plumbing smoke run
 
 ``--held-out`` runs the leave-one-out models of those groups only (after the all-groups run); the table
-and the counts cover every group whose held-out model is finished (by this call, or by an earlier one with
-the same settings), and the others are listed as not run. A later call with other groups, or none, reuses every finished run,
-so a long study can be done in parts.
+and the counts cover every group whose held-out model is finished (by this call, or by an earlier one
+with the same settings), and the others are listed as not run. A later call with other groups, or none,
+reuses every finished run, so a long study can be done in parts.
 
 The last line printed is a JSON object: per group base / all groups / held out, and how many held-out
 groups improved over the base model.
