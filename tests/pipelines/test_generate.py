@@ -31,6 +31,24 @@ def test_generate_writes_and_resumes(tmp_path, tiny_model_dir):
     assert all(t.policy["model"] == str(tiny_model_dir) and t.policy["max_new_tokens"] == 8 for t in trajectories)
 
 
+def test_resuming_refuses_episodes_of_another_sampling_but_not_another_thread_count(tmp_path, recording_backend):
+    from dataclasses import replace
+
+    out = tmp_path / "t.jsonl"
+    config = GenerateConfig(games=["mastermind"], split="test", tasks_per_game=1, samples=1, output=str(out),
+                            sampling=SamplingConfig(temperature=1.0))
+    config.engine.progress = False
+    generate(config, backend=recording_backend("expert"))
+    more = replace(config, samples=2, model=replace(config.model, threads=2))  # threads change speed only
+    assert generate(more, backend=recording_backend("expert"))["played"] == 1
+    hotter = replace(config, samples=3, sampling=SamplingConfig(temperature=1.5), seed=1)
+    with pytest.raises(ValueError, match=r"t.jsonl holds episodes made with other settings \(sampling.temperature: "
+                                         r"1.0 -> 1.5, seed: 0 -> 1\); resuming would mix them. Choose another "
+                                         r"output file"):
+        generate(hotter, backend=recording_backend("expert"))
+    assert len(load_trajectories(out)) == 2
+
+
 def test_samples_per_game_plays_every_game_in_one_batch(tmp_path, recording_backend):
     out = tmp_path / "t.jsonl"
     backend = recording_backend("expert")

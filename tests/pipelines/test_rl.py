@@ -165,6 +165,29 @@ def test_a_finished_run_is_not_trained_again(tmp_path, tokenizer, monkeypatch):
     assert (tmp_path / "model" / "DONE").stat().st_mtime_ns == stamp
 
 
+def test_a_finished_run_is_reused_only_with_the_same_settings_start_and_problems(tmp_path, tokenizer, monkeypatch):
+    _fake_rewards(monkeypatch)
+    start = tmp_path / "start"
+    _model(tokenizer).save_pretrained(start)
+    tokenizer.save_pretrained(start)
+    tasks = envs.load_tasks(GROUP, "train")[:4]
+
+    def run(problems=tasks, model=start, **kw):
+        config = _config(tmp_path / "run", phases=[Phase("single_turn", 1)], **kw)
+        return rl_pipeline.run_rl(config, str(model), problems, dtype="float32")
+
+    final = run()
+    stamp = (final / "DONE").stat().st_mtime_ns
+    assert run(progress=True, save_every=5, draft_tokens=0) == final  # speed and logging may change
+    assert (final / "DONE").stat().st_mtime_ns == stamp
+    with pytest.raises(ValueError, match=r"run holds an RL run made with other settings \(learning_rate: 0.01 -> 0.001\)"):
+        run(learning_rate=1e-3)
+    with pytest.raises(ValueError, match=r"other settings \(tasks.sha256: '[0-9a-f]+' -> '[0-9a-f]+'\)"):
+        run(problems=envs.load_tasks(GROUP, "train")[4:8])
+    with pytest.raises(ValueError, match=r"model: '.*start' -> '.*elsewhere', reference: "):
+        run(model=tmp_path / "elsewhere")
+
+
 @pytest.mark.slow
 def test_two_processes_share_the_problems_and_end_with_the_same_weights(tmp_path, tokenizer, accelerate_launch):
     from pathlib import Path

@@ -180,6 +180,33 @@ def test_pairs_mixed_with_trajectories_are_refused_before_the_model_loads(tmp_pa
     assert not (tmp_path / "out").exists()
 
 
+def test_a_finished_model_is_reused_only_with_the_same_settings_and_data(tmp_path, model_dir, trajectory_file):
+    """A rerun skips a finished stage only when it asks for the same thing; speed and logging settings
+    may change (a run out of memory resumes with smaller micro-batches)."""
+    import shutil
+
+    from curiosa.pipelines.train import TrainJob, run_training
+
+    data = tmp_path / "trajectories.jsonl"
+    shutil.copy(trajectory_file, data)
+
+    def job(**train):
+        settings = dict(output_dir=str(tmp_path / "sft"), max_steps=1, batch_size=2, save_every=0, progress=False)
+        return TrainJob(model=str(model_dir), data=[str(data)], train=DPOConfig(**{**settings, **train}))
+
+    final = run_training("sft", job())
+    stamp = (final / "DONE").stat().st_mtime_ns
+    assert run_training("sft", job(progress=True, micro_batch_tokens=512, threads=1)) == final
+    assert (final / "DONE").stat().st_mtime_ns == stamp
+    with pytest.raises(ValueError, match=r"sft holds a training run made with other settings "
+                                         r"\(train.learning_rate: 1e-05 -> 0.0001\); resuming would mix them"):
+        run_training("sft", job(learning_rate=1e-4))
+    with data.open("a") as handle:  # more episodes played into the same file since
+        handle.write(trajectory_file.read_text().splitlines()[0] + "\n")
+    with pytest.raises(ValueError, match=r"other settings \(data_sha256\..*trajectories.jsonl: '[0-9a-f]+' -> "):
+        run_training("sft", job())
+
+
 def test_a_selection_naming_a_registered_game_absent_from_the_data_is_accepted():
     from curiosa.pipelines.train import check_selection_groups
 

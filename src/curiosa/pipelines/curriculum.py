@@ -27,7 +27,7 @@ skip what is done (``model/DONE``, existing episodes).
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Literal, Mapping, NamedTuple, Sequence
 
@@ -411,22 +411,12 @@ class Curriculum:
     # ------------------------------------------------------------------ the whole run
     def _check_resumable(self) -> None:
         """Refuse to continue a run directory made with other task-defining settings (it would mix them)."""
-        from curiosa.config import ConfigError, load_config
+        from curiosa.pipelines.resume import refuse_changes, settings_changes
 
-        saved_path = self.dir / "config.yaml"
-        if not saved_path.is_file() or not any(self.dir.glob("round-*/bandit.json")):
-            return
-        try:
-            saved = load_config(CurriculumConfig, saved_path)
-        except ConfigError as err:
-            raise ValueError(f"{saved_path} cannot be read ({err}); use another output_dir") from None
-        before, now = asdict(saved), asdict(self.config)
-        before["model"], now["model"] = saved.model.path, self.config.model.path
-        changed = [k for k in (*_RUN_DEFINING, "model") if before.get(k) != now.get(k)]
-        if changed:
-            what = ", ".join(f"{k}: {before.get(k)!r} -> {now.get(k)!r}" for k in changed)
-            raise ValueError(f"{self.dir} holds a curriculum run made with other settings ({what}); resuming would "
-                             "mix them. Choose another output_dir, or delete it to start over.")
+        saved = self.dir / "config.yaml"
+        if saved.is_file() and any(self.dir.glob("round-*/bandit.json")):
+            changes = settings_changes(saved, self.config, only=(*_RUN_DEFINING, "model.path"))
+            refuse_changes(self.dir, "a curriculum run", changes, fix="output_dir")
 
     def _timed(self, stage: str, fn: Any, *args: Any) -> Any:
         return timed(self.timings, stage, fn, *args)

@@ -79,24 +79,12 @@ def select_tasks(config: GenerateConfig) -> list[Task]:
 
 def _check_same_policy(config: GenerateConfig, out: Path) -> None:
     """Refuse to resume into a file whose episodes were played by another model or sampling."""
-    saved_path = out.with_suffix(".config.yaml")
-    if not (out.is_file() and out.stat().st_size and saved_path.is_file()):
-        return
-    from dataclasses import asdict
+    from curiosa.pipelines.resume import refuse_changes, settings_changes
 
-    from curiosa.config import load_config
-
-    saved = load_config(GenerateConfig, saved_path, ["rollout.executor=local"])  # the executor changes no episode
-    changes = []
-    for section in ("model", "sampling"):
-        before, now = asdict(getattr(saved, section)), asdict(getattr(config, section))
-        changes += [f"{section}.{k}: {before.get(k)!r} -> {v!r}" for k, v in sorted(now.items())
-                    if k != "threads" and before.get(k) != v]  # threads change speed, not episodes
-    if saved.seed != config.seed:
-        changes.append(f"seed: {saved.seed} -> {config.seed}")
-    if changes:
-        raise ValueError(f"{out} holds episodes played with other settings ({', '.join(changes)}); resuming would "
-                         "mix them. Choose another output file, or delete it to start over.")
+    saved = out.with_suffix(".config.yaml")
+    if out.is_file() and out.stat().st_size and saved.is_file():  # threads change speed, not episodes
+        changes = settings_changes(saved, config, only=("model", "sampling", "seed"), ignore=("model.threads",))
+        refuse_changes(out, "episodes", changes, fix="output file")
 
 
 def generate(config: GenerateConfig, backend: Backend | None = None,

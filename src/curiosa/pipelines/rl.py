@@ -8,6 +8,7 @@ process; each process plays its share), so a resumed run plays the same episodes
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Sequence
@@ -19,6 +20,8 @@ from curiosa.evaluation.self_correction import answer_changed, attempts
 from curiosa.rollout.backends import DRAFT_BUDGET, DRAFT_TOKENS
 from curiosa.rollout.engine import EngineConfig, RolloutEngine, make_jobs
 from curiosa.rollout.types import SamplingConfig
+from curiosa.pipelines.resume import check_training_stage, save_inputs
+from curiosa.training.base import RESUME_NEUTRAL
 from curiosa.training.rl import RLBatch, RLTrainer, RLTrainerConfig
 
 
@@ -91,13 +94,27 @@ class EpisodeSource:
                     "unreadable_attempts": [t.format_errors / 2 for t in episodes]})
 
 
+_RESUME_NEUTRAL = (*RESUME_NEUTRAL, "engine.progress", "draft_tokens", "draft_budget")
+"""Settings a resumed RL run may change: speed, memory and logging (drafting gives the same episodes)."""
+
+
+def _inputs(model_path: str, reference_path: str | None, tasks: Sequence[Task]) -> dict[str, Any]:
+    ids = "\n".join(t.id for t in tasks).encode()
+    return {"model": model_path, "reference": reference_path or model_path,
+            "tasks": {"count": len(tasks), "sha256": hashlib.sha256(ids).hexdigest()}}
+
+
 def run_rl(config: RLConfig, model_path: str, tasks: Sequence[Task], dtype: str = "auto",
            reference_path: str | None = None) -> Path:
     """Load ``model_path`` and run the schedule (skipped when its final model exists); the KL terms
     pull towards ``reference_path`` (default: the starting model)."""
-    final = Path(config.output_dir) / "model"
+    out = Path(config.output_dir)
+    final = out / "model"
+    inputs = _inputs(model_path, reference_path, tasks)
+    check_training_stage(out, "an RL run", config, inputs, ignore=_RESUME_NEUTRAL)
     if (final / "DONE").is_file():
         return final
+    from curiosa.config import save_config
     from curiosa.models.loading import load_model, load_tokenizer
     from curiosa.training.base import make_accelerator
 
@@ -108,4 +125,7 @@ def run_rl(config: RLConfig, model_path: str, tasks: Sequence[Task], dtype: str 
         reference = load_model(reference_path, dtype=dtype, tokenizer=tokenizer, device="cpu", for_training=True)
     accelerator = make_accelerator(config)
     source = EpisodeSource(config, tasks, tokenizer, accelerator)
+    if accelerator.is_main_process:
+        save_config(config, out / "config.yaml")
+        save_inputs(out, inputs)
     return RLTrainer(config, model, tokenizer, source, accelerator=accelerator, reference=reference).train()

@@ -13,7 +13,8 @@ from curiosa.data.sets import (DataConfig, PreferencePair, build_preference_pair
                                save_jsonl)
 from curiosa.rollout.store import load_trajectories
 from curiosa.rollout.trajectory import Trajectory
-from curiosa.training.base import make_accelerator
+from curiosa.pipelines.resume import check_training_stage, file_digest, save_inputs
+from curiosa.training.base import RESUME_NEUTRAL, make_accelerator
 from curiosa.training.dpo import DPOConfig, DPOTrainer
 from curiosa.training.offline import OfflineConfig
 from curiosa.training.sft import SFTConfig, SFTTrainer
@@ -143,6 +144,10 @@ def settings_for(kind: Kind, settings: OfflineConfig) -> SFTConfig | DPOConfig:
     return config
 
 
+def _inputs(job: TrainJob) -> dict[str, Any]:
+    return {"data_sha256": {p: file_digest(p) for p in job.data}}
+
+
 def run_training(kind: Kind, job: TrainJob) -> Path:
     """Train and return the final model directory (skipped when it already exists)."""
     from curiosa.config import save_config
@@ -150,7 +155,11 @@ def run_training(kind: Kind, job: TrainJob) -> Path:
     from curiosa.pipelines.warm_start import resolve_model_path
 
     settings = settings_for(kind, job.train)
-    final = Path(settings.output_dir) / "model"
+    out = Path(settings.output_dir)
+    final = out / "model"
+    present = all(Path(p).is_file() for p in job.data)  # absent ones fail below unless the model is done
+    inputs = _inputs(job) if present else None
+    check_training_stage(out, "a training run", job, inputs, ignore=[f"train.{k}" for k in RESUME_NEUTRAL])
     if (final / "DONE").is_file():
         return final
     data = read_data(kind, job)
@@ -167,6 +176,7 @@ def run_training(kind: Kind, job: TrainJob) -> Path:
     else:
         trainer = DPOTrainer(settings, model, examples, tokenizer=tokenizer, accelerator=accelerator)  # type: ignore[arg-type]
     if accelerator.is_main_process:
-        save_config(job, Path(settings.output_dir) / "config.yaml")
-        (Path(settings.output_dir) / DATA_STATS).write_text(json.dumps(stats, indent=2))
+        save_config(job, out / "config.yaml")
+        save_inputs(out, inputs or {})
+        (out / DATA_STATS).write_text(json.dumps(stats, indent=2))
     return trainer.train()

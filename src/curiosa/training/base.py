@@ -93,6 +93,13 @@ class TrainerConfig:
             raise ValueError(f"learning_rate must not be negative, got {self.learning_rate}")
 
 
+RESUME_NEUTRAL = ("output_dir", "micro_batch_tokens", "gradient_checkpointing", "save_every", "keep_checkpoints",
+                  "log_every", "report_to", "threads", "progress")
+"""Trainer settings a resumed run may change: they change speed, memory or logging, not what is trained
+(micro-batches and recomputed activations give the same gradients to rounding). A run that ran out of
+memory resumes with a smaller ``micro_batch_tokens``; any other change is refused."""
+
+
 def mixed_precision(setting: str) -> str:
     """The accelerate mixed-precision mode ``setting`` means on this machine."""
     from curiosa.models.dtype import auto_mixed_precision
