@@ -104,6 +104,33 @@ def test_the_anti_repeat_pass_follows_imitation_and_a_killed_pass_resumes_withou
     assert not (path / "training").exists() and not (path / "anti_repeat").exists()
 
 
+def test_a_killed_warm_start_resumes_only_with_the_same_recipe(tmp_path, monkeypatch):
+    config = micro_config(tmp_path, train=SFTConfig(batch_tokens=2048, max_steps=2, save_every=1))
+    real_accumulate = SFTTrainer.accumulate
+
+    def dies_at_the_second_step(self, step):
+        if step == 1:
+            raise KeyboardInterrupt  # killed after the step-1 checkpoint
+        return real_accumulate(self, step)
+
+    monkeypatch.setattr(SFTTrainer, "accumulate", dies_at_the_second_step)
+    with pytest.raises(KeyboardInterrupt):
+        ws.warm_start(config)
+    monkeypatch.setattr(SFTTrainer, "accumulate", real_accumulate)
+    work = Path(config.output_dir) / "training"
+    assert list((work / "checkpoints").glob("step-*"))
+    other = replace(config, train=replace(config.train, learning_rate=1e-3))
+    with pytest.raises(ValueError, match=r"training holds an unfinished warm start made with other settings "
+                                         r"\(train.learning_rate: 1e-05 -> 0.001\)"):
+        ws.warm_start(other)
+    assert list((work / "checkpoints").glob("step-*"))  # nothing lost
+    # the default model's own directory is a cache: work of another recipe is discarded and built again
+    calls = []
+    monkeypatch.setattr(ws, "warm_start", lambda config, sources=None: calls.append(config) or Path(config.output_dir))
+    ws.ensure_default_model(other)
+    assert calls == [other] and not work.exists()
+
+
 def test_avoiding_repeats_marks_the_named_games_and_trains_on_the_marks(tmp_path):
     config = micro_config(tmp_path, avoid_repeats=["wordle"],
                           train=SFTConfig(batch_tokens=2048, max_steps=2, unlikelihood=1.0))

@@ -37,6 +37,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
+from curiosa.config import save_config
 from curiosa.data.conversations import Conversation, encode_conversations
 from curiosa.data.examples import Example
 from curiosa.files import file_lock
@@ -44,7 +45,9 @@ from curiosa.models.gguf import curiosa_home
 from curiosa.models.tiny import TinyModelConfig, build_model, train_tokenizer
 from curiosa.pipelines.mixture import DataSource, MixtureConfig, available_cores, generate_conversations
 from curiosa.pipelines.repeat_pairs import RepeatPairsConfig
+from curiosa.pipelines.resume import check_training_stage
 from curiosa.runtime import release_memory
+from curiosa.training.base import RESUME_NEUTRAL
 from curiosa.training.dpo import DPOConfig
 from curiosa.training.sft import SFTConfig, SFTTrainer
 
@@ -206,11 +209,11 @@ def warm_start(config: WarmStartConfig | None = None, sources: Mapping[str, Data
     data sources the config's ``extra_sources`` may name, beyond the built-in ones."""
     import torch
 
-    from curiosa.config import save_config
     from curiosa.models.dtype import resolve_dtype
 
     config = config or WarmStartConfig()
     out = Path(config.output_dir).expanduser() if config.output_dir else default_model_dir()
+    check_unfinished(config, out)
     out.mkdir(parents=True, exist_ok=True)
     (out / MARKER).unlink(missing_ok=True)
     timings: dict[str, float] = {}
@@ -245,6 +248,7 @@ def warm_start(config: WarmStartConfig | None = None, sources: Mapping[str, Data
         settings = replace(config.train, output_dir=str(work), seed=config.seed + 1, progress=config.progress,
                            time_limit_minutes=_remaining(config, t0, val))
         trainer = SFTTrainer(settings, model, train, tokenizer=tokenizer)
+        save_config(config, work / "config.yaml")  # what a resumed run must match (check_unfinished)
         final = trainer.train()
         log = _training_log(work / "metrics.jsonl", trainer)
         del trainer, model
@@ -288,6 +292,20 @@ def warm_start(config: WarmStartConfig | None = None, sources: Mapping[str, Data
     return out
 
 
+STAGES = ("training", "anti_repeat")
+"""The work directories of an unfinished warm start, each a trainer's output (checkpoints, saved model)."""
+_RESUME_NEUTRAL = ("output_dir", "progress", "threads", "workers", "time_limit_minutes",
+                   *(f"{stage}.{key}" for stage in ("train", "repeat_train") for key in RESUME_NEUTRAL))
+"""Settings an unfinished warm start may be resumed with changed: speed, memory, logging, the safety limit."""
+
+
+def check_unfinished(config: WarmStartConfig, out: Path) -> None:
+    """Refuse to resume the checkpoints of an unfinished warm start in ``out`` with other settings: the
+    model would be half one recipe, half another."""
+    for stage in STAGES:
+        check_training_stage(out / stage, "an unfinished warm start", config, None, ignore=_RESUME_NEUTRAL)
+
+
 def resolve_model_path(path: str) -> str:
     """``path`` itself, or for 'default' the embedded default model's directory (built first if absent)."""
     from curiosa.rollout.backends import DEFAULT_MODEL
@@ -311,6 +329,12 @@ def ensure_default_model(config: WarmStartConfig | None = None) -> Path:
             return out
         if is_complete(out):
             logger.warning("curiosa: the default model in %s comes from an older recipe; rebuilding it", out)
+        try:
+            check_unfinished(config, out)
+        except ValueError as err:  # our own cache: work of another recipe is discarded, not an error
+            logger.warning("curiosa: discarding the unfinished work of another recipe (%s)", err)
+            for stage in STAGES:
+                shutil.rmtree(out / stage, ignore_errors=True)
         logger.warning("curiosa: preparing the default model in %s (a one-time job, about 35 minutes on "
                        "2 cores with AMX and longer without: pull %s, convert it, warm-start it on the games)",
                        out, config.base)
@@ -366,6 +390,7 @@ def _anti_repeat(config: WarmStartConfig, imitated: Path, tokenizer: Any, work: 
     settings = replace(config.repeat_train, output_dir=str(work), seed=config.seed + 2, progress=config.progress,
                        time_limit_minutes=minutes)
     trainer = DPOTrainer(settings, _load(imitated, config.repeat_train.lora), examples, tokenizer=tokenizer)
+    save_config(config, work / "config.yaml")
     final = trainer.train()
     log = _training_log(work / "metrics.jsonl", trainer)
     log["pairs"] = len(examples)
