@@ -54,9 +54,11 @@ def test_quick_run_writes_every_stage_and_a_rerun_skips_them(tmp_path, base_dir)
     assert all(p.stat().st_mtime_ns == t for p, t in before.items())
     # ... but a rerun asking for another RPO stage is refused, not answered with the old model
     changed = _config(tmp_path, base_dir, "rpo.learning_rate=1e-3")
+    saved = (run / "config.yaml").read_text()
     with pytest.raises(ValueError, match=r"rpo holds a training run made with other settings \(train.learning_rate: "):
         Paprika(changed, teacher=ScriptedBackend("noisy", chat=chat)).run()
     assert all(p.stat().st_mtime_ns == t for p, t in before.items())
+    assert (run / "config.yaml").read_text() == saved  # still the config of what the directory holds
 
 
 def test_rollouts_play_every_groups_samples_in_one_batch(tmp_path, base_dir, recording_backend):

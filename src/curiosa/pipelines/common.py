@@ -68,6 +68,17 @@ def timed(timings: dict[str, float], stage: str, fn: Callable[..., Any], *args: 
     return result
 
 
+def save_run_config(config: Any, run_dir: Path, finished: bool) -> None:
+    """The run directory's ``config.yaml``: written when a run starts in a directory without one, and when a
+    run finishes. It describes what the directory holds, so a rerun refused for other settings
+    (``pipelines.resume``) leaves it as it was."""
+    from curiosa.config import save_config
+
+    path = run_dir / "config.yaml"
+    if finished or not path.is_file():
+        save_config(config, path)
+
+
 def save_timings(path: Path, timings: dict[str, float]) -> None:
     """Add this invocation's stage times to those already in ``path``: a resumed run's file holds the
     wall time each stage took over all invocations (a skipped stage adds almost nothing)."""

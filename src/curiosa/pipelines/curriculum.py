@@ -37,7 +37,7 @@ from curiosa.envs.task import Task, stable_rng
 from curiosa.files import write_json
 from curiosa.runtime import environment_info
 from curiosa.pipelines.common import (base_model_path, check_groups, data_groups, evaluate_groups, paper_rpo,
-                                     paper_train_sampling, save_timings, timed)
+                                     paper_train_sampling, save_run_config, save_timings, timed)
 from curiosa.pipelines.evaluate import paper_eval_sampling
 from curiosa.pipelines.generate import GenerateConfig
 from curiosa.rollout.backends import ModelConfig
@@ -423,7 +423,6 @@ class Curriculum:
 
     def run(self) -> dict[str, Any]:
         """Run every round and the evaluation not yet done; returns summary.json's content."""
-        from curiosa.config import save_config
         from curiosa.evaluation.metrics import compare, print_summary
         from curiosa.pipelines.train import read_data_stats
 
@@ -433,7 +432,7 @@ class Curriculum:
                              "not an endpoint")
         self._check_resumable()
         self.dir.mkdir(parents=True, exist_ok=True)
-        save_config(cfg, self.dir / "config.yaml")
+        save_run_config(cfg, self.dir, finished=False)
         write_json(self.dir / "environment.json", environment_info())  # what "auto" resolved to, versions
         base = self._timed("base", self.base_model)
         model, bandit = base, self.new_bandit(1)
@@ -455,6 +454,7 @@ class Curriculum:
             base_summary = self._timed("eval_base", self.evaluate, "base", base)
             summary["comparison"] = compare(base_summary, final)
         write_json(self.dir / "summary.json", summary)
+        save_run_config(cfg, self.dir, finished=True)
         save_timings(self.dir / "timings.json", self.timings)
         print_summary(summary.get("comparison", final))
         return summary

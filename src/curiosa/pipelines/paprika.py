@@ -24,7 +24,7 @@ from curiosa.data.sets import DataConfig
 from curiosa.files import write_json
 from curiosa.runtime import environment_info
 from curiosa.pipelines.common import (base_model_path, check_groups, data_groups, evaluate_groups, paper_rpo,
-                                     paper_train_sampling, save_timings, timed)
+                                     paper_train_sampling, save_run_config, save_timings, timed)
 from curiosa.pipelines.evaluate import paper_eval_sampling
 from curiosa.pipelines.generate import GenerateConfig, select_tasks
 from curiosa.rollout.engine import EngineConfig
@@ -169,14 +169,13 @@ class Paprika:
 
     def run(self) -> dict[str, Any]:
         """Run every stage not yet done; returns the base-vs-tuned comparison (metrics.json)."""
-        from curiosa.config import save_config
         from curiosa.evaluation.metrics import compare, print_summary
 
         cfg = self.config
         if cfg.model.backend == "openai":
             raise ValueError("PAPRIKA trains the model: use a local model (backend transformers or vllm), not an endpoint")
         self.dir.mkdir(parents=True, exist_ok=True)
-        save_config(cfg, self.dir / "config.yaml")
+        save_run_config(cfg, self.dir, finished=False)
         write_json(self.dir / "environment.json", environment_info())  # what "auto" resolved to, versions
         base = self._timed("base", self.base_model)
         data = self._timed("rollouts", self.rollouts)
@@ -187,6 +186,7 @@ class Paprika:
         comparison = compare(base_summary, tuned_summary)
         comparison["models"] = {"base": base, "tuned": tuned}
         write_json(self.dir / "metrics.json", comparison)
+        save_run_config(cfg, self.dir, finished=True)
         save_timings(self.dir / "timings.json", self.timings)
         if cfg.report:
             from curiosa.evaluation.report import write_report

@@ -27,7 +27,7 @@ from typing import Any, Sequence
 from curiosa.envs.task import Task
 from curiosa.files import write_json
 from curiosa.runtime import environment_info
-from curiosa.pipelines.common import base_model_path, logger, save_timings, timed
+from curiosa.pipelines.common import base_model_path, logger, save_run_config, save_timings, timed
 from curiosa.pipelines.generate import GenerateConfig
 from curiosa.pipelines.rl import RLConfig
 from curiosa.rollout.engine import EngineConfig
@@ -335,14 +335,13 @@ class Score:
 
     def run(self) -> dict[str, Any]:
         """Run every stage not yet done; returns metrics.json's content."""
-        from curiosa.config import save_config
         from curiosa.evaluation.self_correction import format_self_correction_table, result_checks, result_headline
 
         cfg = self.config
         if cfg.model.backend != "transformers":
             raise ValueError("SCoRe trains the model on its own rollouts: use the transformers backend")
         self.dir.mkdir(parents=True, exist_ok=True)
-        save_config(cfg, self.dir / "config.yaml")
+        save_run_config(cfg, self.dir, finished=False)
         write_json(self.dir / "environment.json", environment_info())  # what "auto" resolved to, versions
         base = self._timed("base", self.base_model)
         models = {"base": base}
@@ -365,6 +364,7 @@ class Score:
         metrics = {"group": cfg.group, "levels": list(cfg.levels), "eval_problems": len(self.eval_tasks),
                    "methods": summaries, "models": models, "skipped": skipped, "result": result_checks(summaries)}
         write_json(self.dir / "metrics.json", metrics)
+        save_run_config(cfg, self.dir, finished=True)
         save_timings(self.dir / "timings.json", self.timings)
         if cfg.report:
             from curiosa.evaluation.score_report import write_score_report
