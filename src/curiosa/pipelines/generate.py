@@ -82,8 +82,9 @@ def _check_same_policy(config: GenerateConfig, out: Path) -> None:
     from curiosa.pipelines.resume import refuse_changes, settings_changes
 
     saved = out.with_suffix(".config.yaml")
-    if out.is_file() and out.stat().st_size and saved.is_file():  # threads change speed, not episodes
-        changes = settings_changes(saved, config, only=("model", "sampling", "seed"), ignore=("model.threads",))
+    if out.is_file() and out.stat().st_size and saved.is_file():  # threads and drafting: speed, not episodes
+        changes = settings_changes(saved, config, only=("model", "sampling", "seed"),
+                                   ignore=("model.threads", "model.draft_tokens", "model.draft_budget"))
         refuse_changes(out, "episodes", changes, fix="output file")
 
 
