@@ -164,8 +164,8 @@ def main() -> None:
         if not (run_dir / "metrics.json").is_file():
             return None
         if load_config(PaprikaConfig, run_dir / "config.yaml", []) != config_for(name, leave_out):
-            print(f"== {name}: finished by an earlier call with other settings; not counted (rerun it with "
-                  f"--held-out and the same settings)", flush=True)
+            print(f"== {name}: finished by an earlier call with other settings; not counted (delete {run_dir} "
+                  f"and run it again with --held-out to count it)", flush=True)
             return None
         return json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
 
