@@ -19,6 +19,7 @@ import yaml
 
 from curiosa.config import to_dict
 from curiosa.files import write_json
+from curiosa.training.base import latest_checkpoint
 
 
 def _flat(value: Any, prefix: str = "") -> dict[str, Any]:
@@ -118,7 +119,7 @@ def check_training_stage(out: str | Path, what: str, config: Any, inputs: Mappin
     happened. Nothing to reuse, nothing to check."""
     out = Path(out)
     saved = out / "config.yaml"
-    started = (out / "model" / "DONE").is_file() or any((out / "checkpoints").glob("step-*"))
+    started = (out / "model" / "DONE").is_file() or latest_checkpoint(out) is not None
     if saved.is_file() and started:
         changes = settings_changes(saved, config, ignore=ignore)
         refuse_changes(out, what, changes + (inputs_changes(out, inputs) if inputs is not None else []))

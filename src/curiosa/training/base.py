@@ -100,6 +100,12 @@ RESUME_NEUTRAL = ("output_dir", "micro_batch_tokens", "gradient_checkpointing", 
 memory resumes with a smaller ``micro_batch_tokens``; any other change is refused."""
 
 
+def latest_checkpoint(output_dir: Path) -> Path | None:
+    """The last complete checkpoint a trainer left in ``output_dir``, if any."""
+    done = sorted(p for p in (output_dir / "checkpoints").glob("step-*") if (p / "trainer_state.json").is_file())
+    return done[-1] if done else None
+
+
 def mixed_precision(setting: str) -> str:
     """The accelerate mixed-precision mode ``setting`` means on this machine."""
     from curiosa.models.dtype import auto_mixed_precision
@@ -366,8 +372,7 @@ class Trainer:
         acc.wait_for_everyone()
 
     def latest_checkpoint(self) -> Path | None:
-        done = sorted(p for p in (self.out / "checkpoints").glob("step-*") if (p / "trainer_state.json").is_file())
-        return done[-1] if done else None
+        return latest_checkpoint(self.out)
 
     def _resume(self) -> None:
         last = self.latest_checkpoint()
